@@ -1,0 +1,1 @@
+"""Tariff engine, price verification, exports and invoices (built in the billing issue)."""

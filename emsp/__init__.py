@@ -1,0 +1,5 @@
+"""Django project wiring: settings, URLs, Celery app, WSGI entry point."""
+
+from emsp.celery import app as celery_app
+
+__all__ = ["celery_app"]

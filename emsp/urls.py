@@ -1,0 +1,15 @@
+"""Top-level URLs: the staff console, the OCPI API, the health check."""
+
+from django.contrib import admin
+from django.urls import include, path
+
+from emsp.health import healthz
+
+admin.site.site_header = "eMSP console"
+admin.site.site_title = "eMSP console"
+
+urlpatterns = [
+    path("admin/", admin.site.urls),
+    path("ocpi/", include("ocpi.core.urls")),
+    path("healthz", healthz, name="healthz"),
+]

@@ -1,0 +1,1 @@
+"""OCPI: the protocol core and one Django app per OCPI module."""

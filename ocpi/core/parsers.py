@@ -1,0 +1,43 @@
+"""Request body parsing for OCPI: JSON only, decoded with msgspec, the raw bytes kept.
+
+2.1.1 says bodies are application/json but does not require the Content-Type header, so a body
+without one is read as JSON (reference §1.1). Any other declared type is answered 415.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import IO, Any
+
+import msgspec
+from rest_framework.exceptions import ParseError
+from rest_framework.negotiation import DefaultContentNegotiation
+from rest_framework.parsers import BaseParser
+from rest_framework.request import Request
+
+
+class OcpiJSONParser(BaseParser):
+    media_type = "application/json"
+
+    def parse(
+        self, stream: IO[Any], media_type: str | None = None, parser_context: Mapping[str, Any] | None = None
+    ) -> Any:
+        raw = stream.read() if stream is not None else b""
+        request = (parser_context or {}).get("request")
+        if request is not None:
+            # Kept on the Django request so a module can decode straight into its typed wire
+            # object (one pass, no dict) and the journal can record the body as received.
+            request._request.ocpi_raw_body = raw
+        if not raw.strip():
+            raise ParseError("the body is empty")
+        try:
+            return msgspec.json.decode(raw)
+        except msgspec.DecodeError as exc:
+            raise ParseError(str(exc)) from None
+
+
+class OcpiContentNegotiation(DefaultContentNegotiation):
+    def select_parser(self, request: Request, parsers: Sequence[BaseParser]) -> BaseParser | None:
+        if not request.content_type and parsers:
+            return parsers[0]
+        return super().select_parser(request, parsers)

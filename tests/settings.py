@@ -1,0 +1,16 @@
+"""Settings for the test suite: the project settings plus what tests need."""
+
+from emsp.settings import *  # noqa: F403
+
+# Tests talk to real servers on 127.0.0.1 (the simulator, small test servers).
+OCPI_ALLOW_PRIVATE_URLS = True
+# Live-server tests speak plain HTTP.
+SECURE_SSL_REDIRECT = False
+SESSION_COOKIE_SECURE = False
+CSRF_COOKIE_SECURE = False
+SECURE_HSTS_SECONDS = 0
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}
