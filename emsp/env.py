@@ -125,7 +125,7 @@ def env_broker_url(name: str, default: str) -> str:
         )
     if scheme.startswith("redis"):
         try:
-            urlsplit(value).port
+            _ = urlsplit(value).port
         except ValueError:
             raise ImproperlyConfigured(f"{name}: the port is not a number in {_redacted(value)!r}") from None
     return value

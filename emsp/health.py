@@ -39,7 +39,7 @@ def _check_broker() -> dict[str, Any]:
             return {"ok": False, "kind": "redis", "error": type(exc).__name__}
         return {"ok": True, "kind": "redis"}
     if scheme == "filesystem":
-        folder = Path(settings.CELERY_BROKER_TRANSPORT_OPTIONS["data_folder_in"])
+        folder = Path(str(settings.CELERY_BROKER_TRANSPORT_OPTIONS["data_folder_in"]))
         ok = folder.is_dir() and _writable(folder)
         return {"ok": ok, "kind": "filesystem"} if ok else {"ok": False, "kind": "filesystem", "error": "not writable"}
     return {"ok": True, "kind": scheme, "note": "not checked"}
@@ -61,5 +61,9 @@ def healthz(request: HttpRequest) -> JsonResponse:
     started = time.perf_counter()
     checks = {"database": _check_database(), "broker": _check_broker()}
     healthy = all(check["ok"] for check in checks.values())
-    body = {"status": "ok" if healthy else "unavailable", **checks, "ms": round((time.perf_counter() - started) * 1000, 1)}
+    body = {
+        "status": "ok" if healthy else "unavailable",
+        **checks,
+        "ms": round((time.perf_counter() - started) * 1000, 1),
+    }
     return JsonResponse(body, status=200 if healthy else 503)

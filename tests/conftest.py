@@ -29,3 +29,29 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
     for item in items:
         if "postgres" in item.keywords:
             item.add_marker(pytest.mark.skip(reason=reason))
+
+
+@pytest.fixture
+def parties(settings):
+    """The stand-in partner store, installed as the credentials resolver."""
+    from tests.support import parties as store
+
+    settings.OCPI_CREDENTIALS_RESOLVER = store.RESOLVER_PATH
+    store.clear()
+    yield store
+    store.clear()
+
+
+@pytest.fixture
+def ocpi_server(live_server, transactional_db, settings):
+    """Our platform on a real HTTP server; absolute OCPI URLs point at it."""
+    settings.OCPI_BASE_URL = live_server.url
+    return live_server.url
+
+
+@pytest.fixture
+def http():
+    import requests
+
+    with requests.Session() as session:
+        yield session

@@ -102,12 +102,14 @@ class OcpiTokenAuthentication(BaseAuthentication):
         if scheme.lower() != "token" or not presented:
             raise exceptions.AuthenticationFailed("Authorization header must be 'Token <credentials token>'")
         if not _TOKEN_RE.fullmatch(presented) and _decode_base64_token(presented) is None:
-            raise exceptions.AuthenticationFailed("The credentials token is not printable ASCII of at most 64 characters")
-        request._request.ocpi_presented_token = presented
+            raise exceptions.AuthenticationFailed(
+                "The credentials token is not printable ASCII of at most 64 characters"
+            )
+        request._request.ocpi_presented_token = presented  # type: ignore[attr-defined]  # read by the journal
         caller = resolve_token(presented)
         if caller is None:
             raise exceptions.AuthenticationFailed("Unknown credentials token")
-        request._request.ocpi_caller = caller
+        request._request.ocpi_caller = caller  # type: ignore[attr-defined]  # read by the journal
         return caller, presented
 
     def authenticate_header(self, request: Request) -> str:

@@ -76,9 +76,7 @@ class MethodNotAllowed(OcpiError):
 def exception_handler(exc: Exception, context: dict[str, Any]) -> Response:
     """DRF ``EXCEPTION_HANDLER``: every exception raised in an OCPI view ends here."""
     if isinstance(exc, OcpiError):
-        return OcpiResponse(
-            status=exc.status, message=exc.message, http_status=exc.http_status, headers=exc.headers
-        )
+        return OcpiResponse(status=exc.status, message=exc.message, http_status=exc.http_status, headers=exc.headers)
     if isinstance(exc, Http404):
         return OcpiResponse(status=OcpiStatus.CLIENT_ERROR, message="Not found", http_status=404)
     if isinstance(exc, DjangoPermissionDenied):
@@ -104,8 +102,9 @@ def _drf_response(exc: drf.APIException) -> Response:
         headers["WWW-Authenticate"] = "Token"
     elif isinstance(exc, drf.Throttled):
         message = str(exc.detail)
-        if exc.wait is not None:
-            headers["Retry-After"] = str(max(1, int(exc.wait)))
+        wait = getattr(exc, "wait", None)
+        if wait is not None:
+            headers["Retry-After"] = str(max(1, int(wait)))
     else:
         message = str(exc.detail)
     return OcpiResponse(status=status, message=message, http_status=exc.status_code, headers=headers)
@@ -114,7 +113,7 @@ def _drf_response(exc: drf.APIException) -> Response:
 def _flatten_detail(detail: Any, path: str = "") -> str:
     """Turn DRF's nested error detail into ``field.path: message; ...``."""
     if isinstance(detail, dict):
-        parts = [_flatten_detail(value, f"{path}.{key}" if path else str(key)) for key, value in detail.items()]
+        parts = [_flatten_detail(value, _child_path(path, key)) for key, value in detail.items()]
         return "; ".join(parts)
     if isinstance(detail, list):
         if all(not isinstance(item, dict | list) for item in detail):
@@ -122,3 +121,9 @@ def _flatten_detail(detail: Any, path: str = "") -> str:
             return f"{path}: {text}" if path else text
         return "; ".join(_flatten_detail(item, f"{path}[{index}]") for index, item in enumerate(detail))
     return f"{path}: {detail}" if path else str(detail)
+
+
+def _child_path(path: str, key: object) -> str:
+    if isinstance(key, int):  # DRF keys list items by index
+        return f"{path}[{key}]"
+    return f"{path}.{key}" if path else str(key)

@@ -25,7 +25,6 @@ from django.http import QueryDict
 from ocpi.core.errors import InvalidParameters
 from ocpi.core.types import InvalidDateTime, parse_datetime
 
-
 _MAX_INT_PARAM = 2**53
 
 
@@ -105,9 +104,7 @@ def page_headers(page: Page, *, path: str, query: QueryDict | dict[str, str]) ->
 
 
 def _query_items(query: QueryDict | dict[str, str]) -> dict[str, str]:
-    if isinstance(query, QueryDict):
-        return {key: query[key] for key in query}
-    return dict(query)
+    return {key: str(query.get(key, "")) for key in query}
 
 
 def _pk(item: Any) -> int:

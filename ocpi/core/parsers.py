@@ -1,12 +1,14 @@
 """Request body parsing for OCPI: JSON only, decoded with msgspec, the raw bytes kept.
 
 2.1.1 says bodies are application/json but does not require the Content-Type header, so a body
-without one is read as JSON (reference §1.1). Any other declared type is answered 415.
+without one is read as JSON (reference §1.1), and so is one declared ``text/plain`` (some CPO
+stacks send that, and WSGI servers such as wsgiref report a missing header as text/plain).
+Any other declared type is answered 415.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping
 from typing import IO, Any
 
 import msgspec
@@ -37,7 +39,9 @@ class OcpiJSONParser(BaseParser):
 
 
 class OcpiContentNegotiation(DefaultContentNegotiation):
-    def select_parser(self, request: Request, parsers: Sequence[BaseParser]) -> BaseParser | None:
-        if not request.content_type and parsers:
+    def select_parser(self, request: Request, parsers: Iterable[BaseParser]) -> BaseParser | None:
+        parsers = list(parsers)
+        declared = request.content_type.split(";", 1)[0].strip().lower()
+        if declared in ("", "text/plain") and parsers:
             return parsers[0]
         return super().select_parser(request, parsers)

@@ -12,7 +12,7 @@ from rest_framework.views import APIView
 
 from ocpi.core.envelope import OcpiResponse
 from ocpi.core.errors import ObjectNotFound
-from ocpi.core.pagination import paginate, page_headers, parse_page_request
+from ocpi.core.pagination import page_headers, paginate, parse_page_request
 from ocpi.core.parsers import OcpiContentNegotiation
 from ocpi.core.registry import SUPPORTED_VERSIONS, registry
 
@@ -55,7 +55,9 @@ class VersionsView(OcpiView):
     registration_token_methods = ("GET",)
 
     def get(self, request: Request) -> OcpiResponse:
-        return OcpiResponse([{"version": version, "url": version_details_url(version)} for version in SUPPORTED_VERSIONS])
+        return OcpiResponse(
+            [{"version": version, "url": version_details_url(version)} for version in SUPPORTED_VERSIONS]
+        )
 
 
 class VersionDetailsView(OcpiView):

@@ -20,5 +20,7 @@ class Command(BaseCommand):
         self.stdout.write(f"Admin console:      http://{host}:{port}/admin/")
         self.stdout.write(f"OCPI versions URL:  {versions_url()}")
         self.stdout.write(f"Health:             http://{host}:{port}/healthz")
-        self.stdout.write(f"Database: {settings.DATABASES['default']['ENGINE'].rsplit('.', 1)[-1]}; "
-                          f"broker: {settings.CELERY_BROKER_URL.split('://')[0]}. Ctrl-C stops everything.")
+        self.stdout.write(
+            f"Database: {settings.DATABASES['default']['ENGINE'].rsplit('.', 1)[-1]}; "
+            f"broker: {settings.CELERY_BROKER_URL.split('://')[0]}. Ctrl-C stops everything."
+        )

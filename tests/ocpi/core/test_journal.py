@@ -1,0 +1,125 @@
+"""The traffic journal: what it records, what it never records, retention, the read-only admin."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+from django.db.models import Q
+from django.utils import timezone
+
+from ocpi.core.journal import REDACTED, journal_prune, journal_record, redact
+from ocpi.core.models import JournalEntry
+
+TOKEN = "journal-secret-token-0123456789"
+TEXT_FIELDS = ("partner_label", "url", "request_id", "request_headers", "request_body", "response_body", "error")
+
+
+@pytest.fixture
+def post(ocpi_server, parties, http):
+    parties.add(TOKEN, partner_id=42, party="NL/JRN")
+
+    def call(path, body, *, token=TOKEN):
+        return http.post(
+            f"{ocpi_server}{path}",
+            data=body,
+            headers={"Authorization": f"Token {token}", "Content-Type": "application/json", "X-Request-ID": "req-1"},
+            timeout=10,
+        )
+
+    return call
+
+
+def entries_containing(text):
+    query = Q()
+    for field in TEXT_FIELDS:
+        query |= Q(**{f"{field}__contains": text})
+    return JournalEntry.objects.filter(query)
+
+
+def test_it_records_an_inbound_request_with_partner_status_and_timing(post):
+    response = post("/ocpi/test/things", b'{"name": "journaled"}')
+    assert response.status_code == 201
+    entry = JournalEntry.objects.get()
+    assert entry.direction == "IN"
+    assert entry.partner_id == 42
+    assert entry.partner_label == "Test NL/JRN"
+    assert (entry.method, entry.url, entry.http_status, entry.ocpi_status) == ("POST", "/ocpi/test/things", 201, 1000)
+    assert entry.request_id == "req-1"
+    assert entry.duration_ms > 0
+    assert entry.request_body == '{"name": "journaled"}'
+    assert '"journaled"' in entry.response_body
+    assert f"Authorization: {REDACTED}" in entry.request_headers
+
+
+def test_it_records_failures_too(post):
+    post("/ocpi/test/things", b"{broken")
+    entry = JournalEntry.objects.get()
+    assert (entry.http_status, entry.ocpi_status) == (400, 2001)
+
+
+def test_it_never_stores_a_token_in_clear(post):
+    body = f'{{"name": "x", "token": "{TOKEN}", "nested": {{"token" : "other-secret-value"}}}}'
+    post("/ocpi/test/things", body.encode())
+    post(f"/ocpi/test/things?echo={TOKEN}", b'{"name": "y"}')
+    post("/ocpi/test/things", b'{"name": "z"}', token="unknown-token-never-stored")
+    assert JournalEntry.objects.count() == 3
+    assert not entries_containing(TOKEN).exists()
+    assert not entries_containing("other-secret-value").exists()
+    assert not entries_containing("unknown-token-never-stored").exists()
+    assert entries_containing(REDACTED).count() == 3
+
+
+def test_it_cuts_long_bodies_at_the_configured_size(post, settings):
+    settings.OCPI_JOURNAL_BODY_LIMIT = 20
+    post("/ocpi/test/things", b'{"name": "' + b"n" * 40 + b'"}')
+    entry = JournalEntry.objects.get()
+    assert entry.request_body.startswith('{"name": "nnnnnnnnnn')
+    assert entry.request_body.endswith("[32 more characters]")
+
+
+def test_it_records_nothing_when_switched_off(post, settings):
+    settings.OCPI_JOURNAL_ENABLED = False
+    post("/ocpi/test/things", b'{"name": "quiet"}')
+    assert not JournalEntry.objects.exists()
+
+
+def test_it_journals_only_ocpi_traffic(ocpi_server, http):
+    http.get(f"{ocpi_server}/healthz", timeout=10)
+    assert not JournalEntry.objects.exists()
+
+
+def test_redact_removes_token_fields_and_given_secrets():
+    text = '{"token":"abc","uid":"keep", "token" : "d\\"ef"} and s3cret'
+    assert redact(text, ["s3cret"]) == f'{{"token":"{REDACTED}","uid":"keep", "token" : "{REDACTED}"}} and {REDACTED}'
+
+
+@pytest.mark.django_db
+def test_prune_deletes_only_entries_past_retention(settings):
+    settings.OCPI_JOURNAL_RETENTION_DAYS = 7
+    for age_days in (1, 6, 8, 30):
+        journal_record(direction="OUT", method="GET", url=f"/age/{age_days}", duration_ms=1.0)
+        JournalEntry.objects.filter(url=f"/age/{age_days}").update(created=timezone.now() - timedelta(days=age_days))
+    assert journal_prune(batch_size=1) == 2
+    assert sorted(JournalEntry.objects.values_list("url", flat=True)) == ["/age/1", "/age/6"]
+
+
+@pytest.mark.django_db
+def test_the_prune_task_is_scheduled_and_callable(settings):
+    from ocpi.core.tasks import journal_prune as task
+
+    assert settings.CELERY_BEAT_SCHEDULE["ocpi-journal-prune"]["task"] == task.name
+    assert task.apply().get() == 0
+
+
+@pytest.mark.django_db
+def test_the_admin_shows_the_journal_read_only(admin_client):
+    journal_record(direction="IN", method="GET", url="/ocpi/emsp/versions", duration_ms=2.0, http_status=200)
+    entry = JournalEntry.objects.get()
+    assert admin_client.get("/admin/ocpi_core/journalentry/?direction__exact=IN&q=versions").status_code == 200
+    detail = admin_client.get(f"/admin/ocpi_core/journalentry/{entry.pk}/change/")
+    assert detail.status_code == 200
+    assert b'name="_save"' not in detail.content
+    assert admin_client.get("/admin/ocpi_core/journalentry/add/").status_code == 403
+    assert admin_client.post(f"/admin/ocpi_core/journalentry/{entry.pk}/delete/").status_code == 403
+    assert JournalEntry.objects.filter(pk=entry.pk).exists()
