@@ -10,6 +10,9 @@ SESSION_COOKIE_SECURE = False
 CSRF_COOKIE_SECURE = False
 SECURE_HSTS_SECONDS = 0
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+# Tests read journal entries inside their own transaction: write them through that connection
+# (tests/ocpi/core/test_journal.py checks the separate journal connection on PostgreSQL).
+OCPI_JOURNAL_DATABASE = "default"
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},

@@ -244,7 +244,8 @@ class OcpiClient:
             raise ValueError("an OCPI client needs the partner's credentials token")
         encoded = _encode_token(token, token_encoding)
         self._auth = _TokenAuth(f"Token {encoded}")
-        self._secrets = (token, encoded)
+        # Both forms are redacted whatever we send: a partner may echo either one.
+        self._secrets = (token, encoded, _encode_token(token, "base64"))
         self.partner_id = partner_id
         self.partner_label = partner_label
         self.timeout = (
@@ -340,7 +341,7 @@ class OcpiClient:
                 raise OcpiProtocolError(f"GET {self._scrub(url)}: more than {max_pages} pages; stopped")
             page, count, link = self._fetch_page(next_url)
             seen.add(page.url)
-            next_url = cursor.next_url(page, count, link)
+            next_url = self._next_page_url(cursor.next_url(page, count, link), page_url=page.url)
             yield page
             del page  # the caller holds the page now; we keep none while fetching the next
 
@@ -349,7 +350,7 @@ class OcpiClient:
     def _prepare(self, method: str, url: str, params: QueryParams | None, body: Any, idempotent: bool | None) -> _Call:
         try:
             full_url = _full_url(url, params)
-        except requests.RequestException as exc:
+        except ValueError as exc:  # requests' InvalidURL and MissingSchema are ValueErrors
             raise OcpiTransportError(
                 f"{method} {self._scrub(url)}: not a usable URL ({type(exc).__name__})",
                 method=method,
@@ -508,7 +509,17 @@ class OcpiClient:
         total = _header_int(reply.headers, "X-Total-Count")
         page = OcpiPage(objects=objects, url=reply.url, total=total, limit=_header_int(reply.headers, "X-Limit"))
         link = parse_next_link(reply.headers.get("Link", ""))
-        return page, len(data), urljoin(reply.url, link) if link else None
+        return page, len(data), link
+
+    def _next_page_url(self, url: str | None, *, page_url: str) -> str | None:
+        """The next page URL (a relative ``Link`` resolved) as it will be sent, so the loop check
+        compares like with like."""
+        if url is None:
+            return None
+        try:
+            return _full_url(urljoin(page_url, url), None)
+        except ValueError:  # requests' InvalidURL is one too
+            raise OcpiProtocolError(f"the next page link {self._scrub(url)!r} is not a usable URL") from None
 
     # --- redaction ------------------------------------------------------------------------
 
@@ -532,7 +543,7 @@ class _OffsetCursor:
     def next_url(self, page: OcpiPage, count: int, link: str | None) -> str | None:
         if link is not None:
             self.linked = True
-            return _full_url(link, None)
+            return link
         if self.linked or count == 0:
             return None  # a server that links marks its last page by leaving Link out
         self.offset += count
@@ -614,15 +625,26 @@ def _describe_transport_error(exc: requests.RequestException, timeout: tuple[flo
     return f"the connection failed ({reason})", True, False
 
 
-def _root_reason(exc: requests.RequestException) -> object:
-    # requests wraps urllib3's MaxRetryError, whose ``reason`` is the actual failure.
-    cause = exc.args[0] if exc.args else exc
-    return getattr(cause, "reason", None) or cause
+def _causes(exc: BaseException) -> Iterator[BaseException]:
+    """``exc`` and what it wraps: requests wraps urllib3 errors (``MaxRetryError.reason``,
+    ``ProtocolError("Connection aborted.", cause)``), and the innermost names the failure."""
+    current: BaseException | None = exc
+    while current is not None:
+        yield current
+        inner = getattr(current, "reason", None)
+        if not isinstance(inner, BaseException):
+            inner = next((arg for arg in reversed(current.args) if isinstance(arg, BaseException)), None)
+        current = inner if inner is not current else None
+
+
+def _root_reason(exc: BaseException) -> BaseException:
+    *_, innermost = _causes(exc)
+    return innermost
 
 
 def _never_connected(exc: requests.ConnectionError) -> bool:
     # NewConnectionError: refused, unreachable or unresolvable; no byte of the request was sent.
-    return isinstance(_root_reason(exc), NewConnectionError)
+    return any(isinstance(cause, NewConnectionError) for cause in _causes(exc))
 
 
 def _encode_token(token: str, encoding: TokenEncoding) -> str:

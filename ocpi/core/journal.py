@@ -1,8 +1,10 @@
 """Write the traffic journal: every inbound and outbound OCPI request, tokens redacted.
 
 One INSERT per request, bodies cut at OCPI_JOURNAL_BODY_LIMIT characters; a failure to write
-the journal is logged and never fails the request it describes. Outbound calls must not run
-inside a database transaction (a rollback would take their journal entries with it).
+the journal is logged and never fails the request it describes. On PostgreSQL entries go
+through their own connection, so they are kept even when the caller's transaction rolls back
+(a failed handshake is exactly what staff need to read), and their commit does not wait for
+the disk: the journal is diagnostics, and the fsync was most of its cost (bench/RESULTS.md).
 """
 
 from __future__ import annotations
@@ -78,7 +80,7 @@ def journal_record(
         return
     secrets = tuple(secrets)
     try:
-        JournalEntry.objects.create(
+        _insert(
             created=timezone.now(),
             direction=direction,
             partner_id=partner_id,
@@ -96,6 +98,12 @@ def journal_record(
         )
     except DatabaseError:
         logger.warning("Could not write the traffic journal for %s %s", method, redact(url, secrets), exc_info=True)
+
+
+def _insert(**fields: object) -> None:
+    # On PostgreSQL the journal has its own connection (settings.OCPI_JOURNAL_DATABASE): one
+    # autocommit INSERT that does not wait for the WAL flush, outside the caller's transaction.
+    JournalEntry(**fields).save(force_insert=True, using=settings.OCPI_JOURNAL_DATABASE)
 
 
 def journal_prune(*, batch_size: int = 10_000) -> int:
