@@ -8,6 +8,7 @@ import logging
 import socket
 import time
 from datetime import UTC, datetime
+from typing import Any
 
 import pytest
 from django.db import models
@@ -40,7 +41,7 @@ def server():
 
 
 def make_client(**overrides):
-    options = {
+    options: dict[str, Any] = {
         "partner_id": 42,
         "partner_label": "Test CPO",
         "connect_timeout": 1,
