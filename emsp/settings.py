@@ -150,7 +150,8 @@ LOGGING = {
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": LOG_LEVEL},
-    "loggers": {"django.db.backends": {"level": "INFO"}},
+    # Django gives its own loggers level INFO; LOG_LEVEL must reach them too.
+    "loggers": {"django": {"level": LOG_LEVEL}, "django.db.backends": {"level": "INFO"}},
 }
 
 # --- OCPI ---------------------------------------------------------------------------------
@@ -166,6 +167,8 @@ OCPI_PAGE_MAX_LIMIT = env_int("OCPI_PAGE_MAX_LIMIT", 1000, minimum=1)
 OCPI_JOURNAL_ENABLED = env_bool("OCPI_JOURNAL_ENABLED", True)
 OCPI_JOURNAL_BODY_LIMIT = env_int("OCPI_JOURNAL_BODY_LIMIT", 4096, minimum=0)
 OCPI_JOURNAL_RETENTION_DAYS = env_int("OCPI_JOURNAL_RETENTION_DAYS", 30, minimum=1)
+OCPI_JOURNAL_BATCH_SIZE = env_int("OCPI_JOURNAL_BATCH_SIZE", 50, minimum=1)
+OCPI_JOURNAL_FLUSH_SECONDS: float = env_int("OCPI_JOURNAL_FLUSH_SECONDS", 1, minimum=1)
 OCPI_CLIENT_CONNECT_TIMEOUT = env_int("OCPI_CLIENT_CONNECT_TIMEOUT", 5, minimum=1)
 OCPI_CLIENT_READ_TIMEOUT = env_int("OCPI_CLIENT_READ_TIMEOUT", 30, minimum=1)
 OCPI_CLIENT_MAX_RETRIES = env_int("OCPI_CLIENT_MAX_RETRIES", 4, minimum=0)

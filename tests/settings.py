@@ -13,6 +13,7 @@ PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 # Tests read journal entries inside their own transaction: write them through that connection
 # (tests/ocpi/core/test_journal.py checks the separate journal connection on PostgreSQL).
 OCPI_JOURNAL_DATABASE = "default"
+OCPI_JOURNAL_BATCH_SIZE = 1  # written at once; tests/ocpi/core/test_journal.py checks batching
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},

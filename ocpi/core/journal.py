@@ -1,7 +1,8 @@
 """Write the traffic journal: every inbound and outbound OCPI request, tokens redacted.
 
-One INSERT per request, bodies cut at OCPI_JOURNAL_BODY_LIMIT characters; a failure to write
-the journal is logged and never fails the request it describes. On PostgreSQL entries go
+Entries are written in batches (ocpi/core/journal_buffer.py), bodies cut at
+OCPI_JOURNAL_BODY_LIMIT characters; a failure to write the journal is logged and never fails
+the request it describes. On PostgreSQL entries go
 through their own connection, so they are kept even when the caller's transaction rolls back
 (a failed handshake is exactly what staff need to read), and their commit does not wait for
 the disk: the journal is diagnostics, and the fsync was most of its cost (bench/RESULTS.md).
@@ -9,7 +10,6 @@ the disk: the journal is diagnostics, and the fsync was most of its cost (bench/
 
 from __future__ import annotations
 
-import logging
 import re
 import time
 import uuid
@@ -17,13 +17,11 @@ from collections.abc import Callable, Iterable, Mapping
 from datetime import timedelta
 
 from django.conf import settings
-from django.db import DatabaseError
 from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
 
+from ocpi.core.journal_buffer import buffer
 from ocpi.core.models import JournalEntry
-
-logger = logging.getLogger(__name__)
 
 REDACTED = "[redacted]"
 _TOKEN_FIELD_RE = re.compile(r'("token"\s*:\s*)"(?:[^"\\]|\\.)*"')
@@ -75,35 +73,32 @@ def journal_record(
     error: str = "",
     secrets: Iterable[str] = (),
 ) -> None:
-    """Store one journal entry; never raises."""
+    """Queue one journal entry for writing; never raises for a database failure."""
     if not settings.OCPI_JOURNAL_ENABLED:
         return
     secrets = tuple(secrets)
-    try:
-        _insert(
-            created=timezone.now(),
-            direction=direction,
-            partner_id=partner_id,
-            partner_label=partner_label[:100],
-            method=method[:8],
-            url=redact(url, secrets),
-            http_status=http_status,
-            ocpi_status=ocpi_status,
-            duration_ms=round(duration_ms, 3),
-            request_id=request_id[:64],
-            request_headers=redact(format_headers(request_headers or {}), secrets),
-            request_body=_clip(request_body, secrets),
-            response_body=_clip(response_body, secrets),
-            error=redact(error, secrets)[:2000],
-        )
-    except DatabaseError:
-        logger.warning("Could not write the traffic journal for %s %s", method, redact(url, secrets), exc_info=True)
+    _insert(
+        created=timezone.now(),
+        direction=direction,
+        partner_id=partner_id,
+        partner_label=partner_label[:100],
+        method=method[:8],
+        url=redact(url, secrets),
+        http_status=http_status,
+        ocpi_status=ocpi_status,
+        duration_ms=round(duration_ms, 3),
+        request_id=request_id[:64],
+        request_headers=redact(format_headers(request_headers or {}), secrets),
+        request_body=_clip(request_body, secrets),
+        response_body=_clip(response_body, secrets),
+        error=redact(error, secrets)[:2000],
+    )
 
 
 def _insert(**fields: object) -> None:
-    # On PostgreSQL the journal has its own connection (settings.OCPI_JOURNAL_DATABASE): one
-    # autocommit INSERT that does not wait for the WAL flush, outside the caller's transaction.
-    JournalEntry(**fields).save(force_insert=True, using=settings.OCPI_JOURNAL_DATABASE)
+    # Batched (journal_buffer); on PostgreSQL through the journal's own connection
+    # (settings.OCPI_JOURNAL_DATABASE): outside the caller's transaction, no wait for the WAL flush.
+    buffer.add(JournalEntry(**fields))
 
 
 def journal_prune(*, batch_size: int = 10_000) -> int:

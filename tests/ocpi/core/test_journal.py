@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from datetime import timedelta
 
 import pytest
@@ -141,3 +142,40 @@ def test_on_postgresql_entries_survive_a_rollback_of_the_callers_transaction(set
     with connections["default"].cursor() as cursor:
         cursor.execute("SHOW synchronous_commit")
         assert cursor.fetchone() == ("on",)
+
+
+@pytest.mark.django_db
+def test_entries_are_written_in_batches_of_the_configured_size(settings):
+    from ocpi.core.journal_buffer import buffer
+
+    settings.OCPI_JOURNAL_BATCH_SIZE = 3
+    settings.OCPI_JOURNAL_FLUSH_SECONDS = 60
+    for index in range(2):
+        journal_record(direction="IN", method="GET", url=f"/batch/{index}", duration_ms=1.0)
+    assert not JournalEntry.objects.exists()
+    journal_record(direction="IN", method="GET", url="/batch/2", duration_ms=1.0)
+    assert sorted(JournalEntry.objects.values_list("url", flat=True)) == ["/batch/0", "/batch/1", "/batch/2"]
+    assert buffer.flush() == 0
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_partial_batch_is_written_after_the_flush_interval(settings):
+    settings.OCPI_JOURNAL_BATCH_SIZE = 100
+    settings.OCPI_JOURNAL_FLUSH_SECONDS = 0.2
+    journal_record(direction="IN", method="GET", url="/lonely", duration_ms=1.0)
+    assert not JournalEntry.objects.exists()
+    deadline = time.monotonic() + 5
+    while not JournalEntry.objects.exists() and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert list(JournalEntry.objects.values_list("url", flat=True)) == ["/lonely"]
+
+
+@pytest.mark.django_db
+def test_an_entry_the_database_refuses_does_not_hold_back_the_others(settings, caplog):
+    settings.OCPI_JOURNAL_BATCH_SIZE = 3
+    settings.OCPI_JOURNAL_FLUSH_SECONDS = 60
+    journal_record(direction="IN", method="GET", url="/good/0", duration_ms=1.0)
+    journal_record(direction="IN", method="GET", url="/refused", duration_ms=1.0, http_status=-1)
+    journal_record(direction="IN", method="GET", url="/good/1", duration_ms=1.0)
+    assert sorted(JournalEntry.objects.values_list("url", flat=True)) == ["/good/0", "/good/1"]
+    assert "Dropped 1 traffic journal entries" in caplog.text
