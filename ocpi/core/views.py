@@ -33,6 +33,7 @@ class OcpiView(APIView):
     """Every OCPI endpoint derives from this: token authentication, envelope errors, JSON."""
 
     content_negotiation_class = OcpiContentNegotiation
+    metadata_class = None  # OCPI defines no OPTIONS: answer 405 with the envelope
     # Methods a registration-scope token (token A) may call on this view.
     registration_token_methods: tuple[str, ...] = ()
 

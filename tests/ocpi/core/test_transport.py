@@ -101,8 +101,9 @@ def test_it_names_the_field_path_of_a_validation_error(api):
     assert "tags[1].b" in body["status_message"]
 
 
-def test_it_answers_405_with_the_envelope(api):
-    response = api("DELETE", "/ocpi/test/things")
+@pytest.mark.parametrize("method", ["DELETE", "PUT", "OPTIONS"])
+def test_it_answers_405_with_the_envelope(api, method):
+    response = api(method, "/ocpi/test/things")
     assert_envelope(response, http_status=405, ocpi_status=2000)
 
 
