@@ -98,7 +98,7 @@ def journal_record(
 def _insert(**fields: object) -> None:
     # Batched (journal_buffer); on PostgreSQL through the journal's own connection
     # (settings.OCPI_JOURNAL_DATABASE): outside the caller's transaction, no wait for the WAL flush.
-    buffer.add(JournalEntry(**fields))
+    buffer.add(fields)
 
 
 def journal_prune(*, batch_size: int = 10_000) -> int:
