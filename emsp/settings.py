@@ -6,6 +6,8 @@ so nothing else has to run. ``DEBUG`` is off unless asked for.
 
 from __future__ import annotations
 
+import base64
+import hashlib
 import secrets
 from pathlib import Path
 
@@ -54,6 +56,7 @@ INSTALLED_APPS = [
     "django_celery_beat",
     "emsp",
     "ocpi.core",
+    "partners",
 ]
 
 MIDDLEWARE = [
@@ -162,7 +165,15 @@ OCPI_PARTY_ID = env_str("OCPI_PARTY_ID", "EMS")
 OCPI_BUSINESS_NAME = env_str("OCPI_BUSINESS_NAME", "Open eMSP")
 OCPI_ALLOW_PRIVATE_URLS = env_bool("OCPI_ALLOW_PRIVATE_URLS", False)
 # Resolves a presented credentials token to the calling party (see ocpi.core.authentication).
-OCPI_CREDENTIALS_RESOLVER = env_str("OCPI_CREDENTIALS_RESOLVER", "ocpi.core.authentication.no_parties")
+OCPI_CREDENTIALS_RESOLVER = env_str("OCPI_CREDENTIALS_RESOLVER", "partners.auth.resolve_token")
+# Fernet keys for the tokens partners give us; the first encrypts, all decrypt (rotation).
+# Without them a key is derived from SECRET_KEY: set them in production so that changing
+# SECRET_KEY does not make stored partner tokens unreadable.
+OCPI_TOKEN_ENCRYPTION_KEYS = env_list("OCPI_TOKEN_ENCRYPTION_KEYS", []) or [
+    base64.urlsafe_b64encode(hashlib.sha256(f"ocpi-token-encryption:{SECRET_KEY}".encode()).digest()).decode()
+]
+# Modules a CPO must offer for a registration to be accepted (3003 otherwise).
+OCPI_REQUIRED_PARTNER_MODULES = env_list("OCPI_REQUIRED_PARTNER_MODULES", ["credentials"])
 OCPI_PAGE_DEFAULT_LIMIT = env_int("OCPI_PAGE_DEFAULT_LIMIT", 100, minimum=1)
 OCPI_PAGE_MAX_LIMIT = env_int("OCPI_PAGE_MAX_LIMIT", 1000, minimum=1)
 OCPI_JOURNAL_ENABLED = env_bool("OCPI_JOURNAL_ENABLED", True)

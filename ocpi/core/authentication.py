@@ -11,7 +11,7 @@ import base64
 import binascii
 import enum
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import TYPE_CHECKING, Any, ClassVar, Protocol
 
@@ -46,6 +46,8 @@ class OcpiCaller:
     country_code: str
     party_id: str
     scope: TokenScope
+    # The token as matched (decoded when it came Base64-encoded); never logged or shown.
+    token: str = field(default="", repr=False)
     is_authenticated: ClassVar[bool] = True
 
 

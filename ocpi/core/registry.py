@@ -2,7 +2,7 @@
 
 Each module room registers itself in its ``AppConfig.ready()``; the version details endpoint
 lists exactly what is registered, and the URL configuration mounts each module's ``urls``
-under ``/ocpi/emsp/<version>/<identifier>/``.
+under ``/ocpi/emsp/<version>/<identifier>``.
 """
 
 from __future__ import annotations
@@ -43,8 +43,12 @@ class ModuleRegistry:
         )
 
     def urlpatterns(self, version: str) -> list[URLPattern | URLResolver]:
+        """Each module's URLconf under ``<identifier>`` (its root pattern is ``""``, deeper ones
+        start with ``/``, matching the endpoint URL we publish); views receive ``version``."""
         return [
-            path(f"{spec.identifier}/", include(spec.urls)) for spec in self.modules(version) if spec.urls is not None
+            path(spec.identifier, include(spec.urls), {"version": version})
+            for spec in self.modules(version)
+            if spec.urls is not None
         ]
 
     @contextmanager

@@ -19,6 +19,7 @@ from ocpi.core.client.sessions import TokenAuth, TokenEncoding, encode_token, pa
 from ocpi.core.client.urls import QueryParams, full_url
 from ocpi.core.journal import REDACTED, journal_record, new_request_id, redact
 from ocpi.core.models import JournalEntry
+from ocpi.core.urlsafety import UnsafeUrl, check_partner_url
 
 # The package's name, as when the client was one module: logging configuration keeps matching.
 logger = logging.getLogger("ocpi.core.client")
@@ -30,6 +31,7 @@ class OcpiClient:
     ``token_encoding`` is what the partner expects after ``Token `` (DESIGN.md §4: raw by default
     for 2.1.1, Base64 for 2.2.1 partners). Timeouts and retries default to the
     ``OCPI_CLIENT_*`` settings. All calls of one client share an ``X-Correlation-ID``.
+    Every URL is checked by ``ocpi.core.urlsafety`` before it is called.
     """
 
     def __init__(
@@ -46,6 +48,7 @@ class OcpiClient:
         backoff_cap: float = 30.0,
         retry_after_cap: float = 120.0,
         correlation_id: str | None = None,
+        journal: bool = True,
     ) -> None:
         if not token:
             raise ValueError("an OCPI client needs the partner's credentials token")
@@ -64,6 +67,7 @@ class OcpiClient:
         self.backoff_cap = backoff_cap
         self.retry_after_cap = retry_after_cap
         self.correlation_id = correlation_id or new_request_id()
+        self.journal = journal  # off only for our CPO simulator, which is not our traffic
         self.session = partner_session(partner_id=partner_id, partner_label=partner_label)
 
     def __repr__(self) -> str:
@@ -149,6 +153,12 @@ class OcpiClient:
                 url=self._scrub(url),
                 transient=False,
             ) from None
+        try:
+            check_partner_url(url_sent)
+        except UnsafeUrl as exc:
+            raise OcpiTransportError(
+                f"{method} refused: {self._scrub(str(exc))}", method=method, url=self._scrub(url), transient=False
+            ) from None
         request_id = new_request_id()
         headers = {"X-Request-ID": request_id, "X-Correlation-ID": self.correlation_id}
         payload = encode_body(body)
@@ -198,6 +208,8 @@ class OcpiClient:
         ocpi_status: int | None = None,
         error: str = "",
     ) -> None:
+        if not self.journal:
+            return
         journal_record(
             direction=JournalEntry.Direction.OUTBOUND,
             method=call.method,

@@ -1,0 +1,60 @@
+"""The credentials endpoint we serve (reference §3.2): GET, POST, PUT, DELETE."""
+
+from __future__ import annotations
+
+from rest_framework.request import Request
+
+from ocpi.core.authentication import OcpiCaller, TokenScope, caller_of
+from ocpi.core.envelope import OcpiResponse
+from ocpi.core.errors import MethodNotAllowed, Unauthorized
+from ocpi.core.views import OcpiView
+from ocpi.core.wire import convert
+from partners import services
+from partners.schemas import Credentials
+
+
+class CredentialsView(OcpiView):
+    # A token A may POST (register); PUT and DELETE with it answer 405 "not registered"
+    # as the spec asks; GET with it is 401 (DESIGN.md §4).
+    registration_token_methods = ("POST", "PUT", "DELETE")
+
+    def get(self, request: Request, version: str) -> OcpiResponse:
+        caller = caller_of(request)
+        return OcpiResponse(services.our_credentials(token=caller.token))
+
+    def post(self, request: Request, version: str) -> OcpiResponse:
+        caller = caller_of(request)
+        if caller.scope is TokenScope.FULL:
+            raise MethodNotAllowed("Already registered: use PUT to update or DELETE to unregister")
+        theirs = _credentials(request)
+        data = services.credentials_accept(
+            partner_id=_partner_id(caller), presented=caller.token, theirs=theirs, version=version
+        )
+        return OcpiResponse(data)
+
+    def put(self, request: Request, version: str) -> OcpiResponse:
+        caller = _registered(request)
+        theirs = _credentials(request)
+        return OcpiResponse(services.credentials_update(partner_id=_partner_id(caller), theirs=theirs, version=version))
+
+    def delete(self, request: Request, version: str) -> OcpiResponse:
+        caller = _registered(request)
+        services.credentials_delete(partner_id=_partner_id(caller))
+        return OcpiResponse()
+
+
+def _registered(request: Request) -> OcpiCaller:
+    caller = caller_of(request)
+    if caller.scope is not TokenScope.FULL:
+        raise MethodNotAllowed("Not registered: POST your credentials first")
+    return caller
+
+
+def _partner_id(caller: OcpiCaller) -> int:
+    if caller.partner_id is None:  # a resolver that knows no partner rows cannot register anyone
+        raise Unauthorized("This token belongs to no partner")
+    return caller.partner_id
+
+
+def _credentials(request: Request) -> Credentials:
+    return convert(request.data, Credentials)
