@@ -11,7 +11,7 @@ import base64
 import binascii
 import enum
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from typing import TYPE_CHECKING, Any, ClassVar, Protocol
 
@@ -46,7 +46,8 @@ class OcpiCaller:
     country_code: str
     party_id: str
     scope: TokenScope
-    # The token as matched (decoded when it came Base64-encoded); never logged or shown.
+    # The token as matched (decoded when it came Base64-encoded), set by resolve_token; never
+    # logged or shown.
     token: str = field(default="", repr=False)
     is_authenticated: ClassVar[bool] = True
 
@@ -72,14 +73,18 @@ def resolve_token(presented: str) -> OcpiCaller | None:
     A raw token can itself be valid Base64: when both readings name different parties the
     token is refused rather than guessed (reference §9.1)."""
     resolver = _resolver(settings.OCPI_CREDENTIALS_RESOLVER)
-    caller = resolver(presented)
+    caller = _with_token(resolver(presented), presented)
     decoded = _decode_base64_token(presented)
     if decoded is None or decoded == presented:
         return caller
-    via_base64 = resolver(decoded)
-    if caller is not None and via_base64 is not None and caller != via_base64:
+    via_base64 = _with_token(resolver(decoded), decoded)
+    if caller is not None and via_base64 is not None:
         raise exceptions.AuthenticationFailed("Ambiguous token: its raw and Base64 readings name different parties")
     return caller or via_base64
+
+
+def _with_token(caller: OcpiCaller | None, token: str) -> OcpiCaller | None:
+    return replace(caller, token=token) if caller is not None else None
 
 
 def _decode_base64_token(presented: str) -> str | None:

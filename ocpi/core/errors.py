@@ -11,6 +11,7 @@ import logging
 from typing import Any
 
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+from django.db import connections
 from django.http import Http404
 from rest_framework import exceptions as drf
 from rest_framework.response import Response
@@ -75,6 +76,7 @@ class MethodNotAllowed(OcpiError):
 
 def exception_handler(exc: Exception, context: dict[str, Any]) -> Response:
     """DRF ``EXCEPTION_HANDLER``: every exception raised in an OCPI view ends here."""
+    _set_rollback()
     if isinstance(exc, OcpiError):
         return OcpiResponse(status=exc.status, message=exc.message, http_status=exc.http_status, headers=exc.headers)
     if isinstance(exc, Http404):
@@ -86,6 +88,14 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response:
     view = context.get("view")
     logger.exception("Unhandled error in OCPI view %s", type(view).__name__ if view else "?")
     return OcpiResponse(status=OcpiStatus.SERVER_ERROR, message="Internal server error")
+
+
+def _set_rollback() -> None:
+    # As DRF's own handler does: under ATOMIC_REQUESTS a failed request changes nothing.
+    # (Importing DRF's helper from rest_framework.views here would be circular via the settings.)
+    for connection in connections.all(initialized_only=True):
+        if connection.settings_dict.get("ATOMIC_REQUESTS") and connection.in_atomic_block:
+            connection.set_rollback(True)
 
 
 def _drf_response(exc: drf.APIException) -> Response:

@@ -24,7 +24,8 @@ from ocpi.core.journal_buffer import buffer
 from ocpi.core.models import JournalEntry
 
 REDACTED = "[redacted]"
-_TOKEN_FIELD_RE = re.compile(r'("token"\s*:\s*)"(?:[^"\\]|\\.)*"')
+# The value of a "token" field, also when the body was cut inside it (no closing quote).
+_TOKEN_FIELD_RE = re.compile(r'("token"\s*:\s*)"(?:[^"\\]|\\.)*(?:"|\\?$)')
 _REQUEST_ID_RE = re.compile(r"[\x21-\x7e]{1,64}")
 _LOGGED_REQUEST_HEADERS = ("Content-Type", "X-Request-ID", "X-Correlation-ID", "User-Agent")
 
@@ -143,8 +144,9 @@ class JournalMiddleware:
         raw_body = getattr(request, "ocpi_raw_body", None)
         if raw_body is None and request.method in ("GET", "DELETE", "HEAD", "OPTIONS"):
             raw_body = b""
-        elif raw_body is None:
-            raw_body = request.body if not getattr(request, "_read_started", False) else b""
+        elif raw_body is None:  # nobody read it (refused before parsing): keep what the journal shows
+            unread = not getattr(request, "_read_started", False)
+            raw_body = request.read(settings.OCPI_JOURNAL_BODY_LIMIT + 1) if unread else b""
         presented = getattr(request, "ocpi_presented_token", "")
         journal_record(
             direction=JournalEntry.Direction.INBOUND,
@@ -159,5 +161,6 @@ class JournalMiddleware:
             request_headers=request.headers,
             request_body=raw_body,
             response_body=b"" if response.streaming else response.content,
-            secrets=(presented,) if presented else (),
+            # Both forms: a partner presenting Base64 may still echo the raw token somewhere.
+            secrets=(presented, getattr(caller, "token", "")),
         )

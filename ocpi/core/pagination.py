@@ -4,14 +4,15 @@ Parameters ``offset``, ``limit``, ``date_from`` (inclusive) and ``date_to`` (exc
 value is answered 2001 naming the parameter. ``limit`` is clamped to OCPI_PAGE_MAX_LIMIT and the
 applied value is sent as ``X-Limit``. Order is creation order (the primary key).
 
-Deep pages stay cheap: the ``Link`` to the next page carries, beside ``offset``, an ``after``
-key (the last primary key served), so a client that follows ``Link`` is served by an index
-range scan instead of an OFFSET scan, whatever the depth. A client that computes offsets itself
-still gets correct pages through OFFSET.
+Deep pages stay cheap: the ``Link`` to the next page carries, beside ``offset``, an
+``after=<offset>:<key>`` (the last primary key served), so a client that follows ``Link`` is
+served by an index range scan instead of an OFFSET scan, whatever the depth. A client that
+computes offsets itself still gets correct pages through OFFSET.
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
@@ -26,6 +27,8 @@ from ocpi.core.errors import InvalidParameters
 from ocpi.core.types import InvalidDateTime, parse_datetime
 
 _MAX_INT_PARAM = 2**53
+_INT_RE = re.compile(r"[+-]?[0-9]{1,30}")
+_DIGITS_RE = re.compile(r"[0-9]{1,20}")
 
 
 @dataclass(frozen=True)
@@ -55,12 +58,13 @@ def parse_page_request(
     max_limit = max_limit or settings.OCPI_PAGE_MAX_LIMIT
     default_limit = min(default_limit or settings.OCPI_PAGE_DEFAULT_LIMIT, max_limit)
     limit = _int_param(params, "limit", default_limit, minimum=1)
+    offset = _int_param(params, "offset", 0, minimum=0)
     return PageRequest(
-        offset=_int_param(params, "offset", 0, minimum=0),
+        offset=offset,
         limit=min(limit, max_limit),
         date_from=_datetime_param(params, "date_from"),
         date_to=_datetime_param(params, "date_to"),
-        after=_optional_int_param(params, "after"),
+        after=_after_param(params, offset),
     )
 
 
@@ -97,7 +101,7 @@ def page_headers(page: Page, *, path: str, query: QueryDict | dict[str, str]) ->
         params = _query_items(query)
         params["offset"] = str(page.request.offset + len(page.items))
         params["limit"] = str(page.request.limit)
-        params["after"] = str(page.next_after)
+        params["after"] = f"{params['offset']}:{page.next_after}"
         url = f"{settings.OCPI_BASE_URL}{path}?{urlencode(params)}"
         headers["Link"] = f'<{url}>; rel="next"'
     return headers
@@ -124,15 +128,27 @@ def _optional_int_param(params: QueryDict | dict[str, str], name: str) -> int | 
     raw = params.get(name)
     if raw is None or raw == "":
         return None
-    try:
-        value = int(raw)
-    except ValueError:
-        raise InvalidParameters(f"{name}: expected an integer, got {raw!r}") from None
+    if not _INT_RE.fullmatch(str(raw)):
+        raise InvalidParameters(f"{name}: expected an integer, got {raw!r}")
+    value = int(raw)
     if value < 0:
         raise InvalidParameters(f"{name}: must not be negative, got {value}")
     if value > _MAX_INT_PARAM:
         raise InvalidParameters(f"{name}: must be at most {_MAX_INT_PARAM}, got {value}")
     return value
+
+
+def _after_param(params: QueryDict | dict[str, str], offset: int) -> int | None:
+    """The keyset key of ``after=<offset>:<pk>``, used only when the request's offset is still
+    the one the key was issued for: a client that changes ``offset`` (e.g. re-reads the previous
+    page, as reference §1.5 advises) is served by that offset."""
+    raw = params.get("after") or ""
+    issued_for, _, key = str(raw).partition(":")
+    if not (_DIGITS_RE.fullmatch(issued_for) and _DIGITS_RE.fullmatch(key)):
+        if raw:
+            raise InvalidParameters(f"after: expected <offset>:<key> as sent in Link, got {raw!r}")
+        return None
+    return int(key) if int(issued_for) == offset else None
 
 
 def _datetime_param(params: QueryDict | dict[str, str], name: str) -> datetime | None:

@@ -12,10 +12,14 @@ from collections.abc import Iterable, Mapping
 from typing import IO, Any
 
 import msgspec
+from django.conf import settings
 from rest_framework.exceptions import ParseError
 from rest_framework.negotiation import DefaultContentNegotiation
 from rest_framework.parsers import BaseParser
+from rest_framework.renderers import BaseRenderer
 from rest_framework.request import Request
+
+from ocpi.core.errors import OcpiError
 
 
 class OcpiJSONParser(BaseParser):
@@ -24,7 +28,10 @@ class OcpiJSONParser(BaseParser):
     def parse(
         self, stream: IO[Any], media_type: str | None = None, parser_context: Mapping[str, Any] | None = None
     ) -> Any:
-        raw = stream.read() if stream is not None else b""
+        limit = settings.DATA_UPLOAD_MAX_MEMORY_SIZE
+        raw = stream.read(limit + 1) if stream is not None else b""
+        if len(raw) > limit:
+            raise OcpiError(f"The request body is larger than {limit} bytes", http_status=413)
         request = (parser_context or {}).get("request")
         if request is not None:
             # Kept on the Django request so a module can decode straight into its typed wire
@@ -39,6 +46,14 @@ class OcpiJSONParser(BaseParser):
 
 
 class OcpiContentNegotiation(DefaultContentNegotiation):
+    """JSON in (see above) and JSON out, whatever ``Accept`` says: OCPI speaks only JSON."""
+
+    def select_renderer(
+        self, request: Request, renderers: Iterable[BaseRenderer], format_suffix: str | None = None
+    ) -> tuple[BaseRenderer, str]:
+        renderer = next(iter(renderers))
+        return renderer, renderer.media_type
+
     def select_parser(self, request: Request, parsers: Iterable[BaseParser]) -> BaseParser | None:
         parsers = list(parsers)
         declared = request.content_type.split(";", 1)[0].strip().lower()

@@ -43,9 +43,11 @@ def parse_datetime(value: str) -> datetime:
             microsecond,
             tzinfo=_zone(parts["tz"]),
         )
+        return moment.astimezone(UTC)
     except ValueError as exc:
         raise InvalidDateTime(f"{value!r} is not a valid date and time ({exc})") from None
-    return moment.astimezone(UTC)
+    except OverflowError:
+        raise InvalidDateTime(f"{value!r} is outside the range of dates we handle") from None
 
 
 def format_datetime(value: datetime) -> str:

@@ -179,3 +179,20 @@ def test_an_entry_the_database_refuses_does_not_hold_back_the_others(settings, c
     journal_record(direction="IN", method="GET", url="/good/1", duration_ms=1.0)
     assert sorted(JournalEntry.objects.values_list("url", flat=True)) == ["/good/0", "/good/1"]
     assert "Dropped 1 traffic journal entries" in caplog.text
+
+
+def test_a_token_presented_base64_encoded_is_redacted_in_both_forms(post):
+    import base64
+
+    encoded = base64.b64encode(TOKEN.encode()).decode()
+    post(f"/ocpi/test/things?echo={TOKEN}", f'{{"name": "b64", "echo": "{encoded}"}}'.encode(), token=encoded)
+    assert JournalEntry.objects.count() == 1
+    assert not entries_containing(TOKEN).exists()
+    assert not entries_containing(encoded).exists()
+
+
+def test_a_token_field_in_a_body_cut_short_is_redacted(post):
+    post("/ocpi/test/things", b'{"name": "x", "token": "cut-short-secret')
+    entry = JournalEntry.objects.get()
+    assert "cut-short-secret" not in entry.request_body
+    assert REDACTED in entry.request_body

@@ -164,3 +164,31 @@ def test_the_last_page_has_no_next_key(db):
     page = paginate(Thing.objects.all(), PageRequest(offset=0, limit=5))
     assert len(page.items) == 5
     assert not page.has_next
+
+
+def test_a_client_that_changes_the_offset_of_a_link_is_served_by_that_offset(get):
+    make_things(10)
+    link = next_link(get("/ocpi/test/things?limit=4"))
+    assert "offset=4" in link
+    previous = link.replace("offset=4", "offset=3")  # re-reading one back, as reference §1.5 advises
+    assert [item["name"] for item in get(previous).json()["data"]] == [f"thing-{index}" for index in range(3, 7)]
+
+
+def test_deleting_an_object_already_served_does_not_skip_one_on_the_next_page(get):
+    things = make_things(10)
+    first = get("/ocpi/test/things?limit=4")
+    things[0].delete()  # OFFSET paging would now skip thing-4
+    second = get(next_link(first))
+    assert [item["name"] for item in second.json()["data"]] == ["thing-4", "thing-5", "thing-6", "thing-7"]
+
+
+@pytest.mark.parametrize("value", ["5", "x:1", "1:-2", "1:2:3"])
+def test_a_malformed_after_key_is_2001(get, value):
+    response = get(f"/ocpi/test/things?after={value}")
+    assert (response.status_code, response.json()["status_code"]) == (400, 2001)
+    assert response.json()["status_message"].startswith("after:")
+
+
+def test_a_datetime_beyond_the_calendar_is_2001_not_500(get):
+    response = get("/ocpi/test/things?date_from=0001-01-01T00:00:00%2B01:00")
+    assert (response.status_code, response.json()["status_code"]) == (400, 2001)

@@ -130,3 +130,22 @@ def test_it_answers_500_3000_for_an_unexpected_error_without_leaking_it(api, cap
 def test_it_echoes_a_request_id_or_makes_one(api):
     assert api("GET", "/ocpi/emsp/versions", headers={"X-Request-ID": "abc-123"}).headers["X-Request-ID"] == "abc-123"
     assert len(api("GET", "/ocpi/emsp/versions").headers["X-Request-ID"]) == 32
+
+
+@pytest.mark.parametrize("accept", ["text/html", "application/xml", "*/*"])
+def test_it_answers_json_whatever_the_client_accepts(api, accept):
+    response = api("GET", "/ocpi/emsp/versions", headers={"Accept": accept})
+    assert_envelope(response, http_status=200, ocpi_status=1000)
+
+
+def test_it_answers_413_with_the_envelope_for_a_body_over_the_cap(api, settings):
+    settings.DATA_UPLOAD_MAX_MEMORY_SIZE = 1024
+    response = api("POST", "/ocpi/test/things", data=b'{"name": "' + b"x" * 2000 + b'"}')
+    body = assert_envelope(response, http_status=413, ocpi_status=2000)
+    assert "1024 bytes" in body["status_message"]
+
+
+def test_an_unauthenticated_large_body_still_gets_the_401_envelope(api, settings):
+    settings.DATA_UPLOAD_MAX_MEMORY_SIZE = 1024
+    response = api("POST", "/ocpi/test/things", token=None, data=b"x" * 5000)
+    assert_envelope(response, http_status=401, ocpi_status=2000)
