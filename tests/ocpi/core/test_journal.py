@@ -196,3 +196,27 @@ def test_a_token_field_in_a_body_cut_short_is_redacted(post):
     entry = JournalEntry.objects.get()
     assert "cut-short-secret" not in entry.request_body
     assert REDACTED in entry.request_body
+
+
+@pytest.mark.django_db(transaction=True)
+def test_while_the_database_fails_entries_wait_and_requests_stop_trying(settings):
+    from django.db import connection
+
+    from ocpi.core.journal_buffer import buffer
+
+    settings.OCPI_JOURNAL_BATCH_SIZE = 2
+    settings.OCPI_JOURNAL_FLUSH_SECONDS = 60
+    with connection.cursor() as cursor:  # a real failure: the table is gone for a while
+        cursor.execute("ALTER TABLE ocpi_core_journalentry RENAME TO journal_away")
+    try:
+        journal_record(direction="IN", method="GET", url="/outage/0", duration_ms=1.0)
+        started = time.monotonic()
+        for index in range(1, 40):  # the buffer is full, but nobody retries on the request path
+            journal_record(direction="IN", method="GET", url=f"/outage/{index}", duration_ms=1.0)
+        assert time.monotonic() - started < 0.5
+        assert buffer.waiting == 40
+    finally:
+        with connection.cursor() as cursor:
+            cursor.execute("ALTER TABLE journal_away RENAME TO ocpi_core_journalentry")
+    buffer.flush()
+    assert JournalEntry.objects.count() == 40
