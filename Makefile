@@ -20,11 +20,12 @@ $(VENV)/.dev-deps: requirements.txt requirements-dev.txt | $(BIN)/python
 	$(BIN)/pip install --quiet -r requirements-dev.txt
 	touch $@ $(VENV)/.run-deps
 
-# DEBUG and private partner URLs are on unless the environment says otherwise
-# (`DEBUG=0 SECURE_HTTPS=0 make run` runs as in production, over plain HTTP).
+# DEBUG and private partner URLs are on unless the environment says otherwise; it serves plain
+# HTTP on 127.0.0.1, so the HTTPS redirect is off unless SECURE_HTTPS=1
+# (`DEBUG=0 make run` runs as in production, over plain HTTP).
 run: $(VENV)/.run-deps
 	@set -e; \
-	export DEBUG="$${DEBUG:-1}" OCPI_ALLOW_PRIVATE_URLS="$${OCPI_ALLOW_PRIVATE_URLS:-1}" \
+	export DEBUG="$${DEBUG:-1}" SECURE_HTTPS="$${SECURE_HTTPS:-0}" OCPI_ALLOW_PRIVATE_URLS="$${OCPI_ALLOW_PRIVATE_URLS:-1}" \
 	  OCPI_BASE_URL="$${OCPI_BASE_URL:-http://127.0.0.1:$(PORT)}" PATH="$(CURDIR)/$(BIN):$$PATH"; \
 	python manage.py migrate --noinput; \
 	python manage.py collectstatic --noinput --verbosity 0; \

@@ -8,6 +8,7 @@ start-up with a message that says what to fix. A secret may also be given as ``N
 from __future__ import annotations
 
 import os
+import re
 from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs, unquote, urlsplit
@@ -59,6 +60,20 @@ def env_int(name: str, default: int, *, minimum: int | None = None) -> int:
     if minimum is not None and number < minimum:
         raise ImproperlyConfigured(f"{name}: must be at least {minimum}, got {number}")
     return number
+
+
+def env_choice(name: str, default: str, choices: tuple[str, ...]) -> str:
+    value = env_str(name, default).strip()
+    if value not in choices:
+        raise ImproperlyConfigured(f"{name}: expected one of {', '.join(choices)}, got {value!r}")
+    return value
+
+
+def env_pattern(name: str, default: str, pattern: str, meaning: str) -> str:
+    value = env_str(name, default).strip()
+    if not re.fullmatch(pattern, value):
+        raise ImproperlyConfigured(f"{name}: expected {meaning}, got {value!r}")
+    return value
 
 
 def env_list(name: str, default: list[str]) -> list[str]:

@@ -14,10 +14,12 @@ from pathlib import Path
 from emsp.env import (
     env_bool,
     env_broker_url,
+    env_choice,
     env_database,
     env_http_url,
     env_int,
     env_list,
+    env_pattern,
     env_str,
 )
 
@@ -147,7 +149,7 @@ X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 DATA_UPLOAD_MAX_MEMORY_SIZE = env_int("DATA_UPLOAD_MAX_MEMORY_SIZE", 5 * 1024 * 1024, minimum=1024)
 
-LOG_LEVEL = env_str("LOG_LEVEL", "INFO").upper()
+LOG_LEVEL = env_choice("LOG_LEVEL", "INFO", ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"))
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
@@ -160,8 +162,8 @@ LOGGING = {
 
 # --- OCPI ---------------------------------------------------------------------------------
 OCPI_BASE_URL = env_http_url("OCPI_BASE_URL", f"http://127.0.0.1:{env_int('PORT', 8000, minimum=1)}")
-OCPI_COUNTRY_CODE = env_str("OCPI_COUNTRY_CODE", "NL")
-OCPI_PARTY_ID = env_str("OCPI_PARTY_ID", "EMS")
+OCPI_COUNTRY_CODE = env_pattern("OCPI_COUNTRY_CODE", "NL", r"[A-Z]{2}", "an ISO 3166-1 alpha-2 code like NL")
+OCPI_PARTY_ID = env_pattern("OCPI_PARTY_ID", "EMS", r"[A-Z0-9]{3}", "three upper-case letters or digits like EMS")
 OCPI_BUSINESS_NAME = env_str("OCPI_BUSINESS_NAME", "Open eMSP")
 OCPI_ALLOW_PRIVATE_URLS = env_bool("OCPI_ALLOW_PRIVATE_URLS", False)
 # Resolves a presented credentials token to the calling party (see ocpi.core.authentication).

@@ -103,3 +103,18 @@ def test_debug_is_off_unless_set():
     script = "from django.conf import settings; print('DEBUG', settings.DEBUG)"
     assert "DEBUG False" in run_manage("shell", "-c", script).stdout
     assert "DEBUG True" in run_manage("shell", "-c", script, DEBUG="1").stdout
+
+
+@pytest.mark.parametrize(
+    ("variable", "value", "message"),
+    [
+        ("OCPI_COUNTRY_CODE", "NLD", "OCPI_COUNTRY_CODE: expected an ISO 3166-1 alpha-2 code"),
+        ("OCPI_PARTY_ID", "E-M", "OCPI_PARTY_ID: expected three upper-case letters or digits"),
+        ("LOG_LEVEL", "LOUD", "LOG_LEVEL: expected one of DEBUG"),
+        ("OCPI_CREDENTIALS_RESOLVER", "partners.nowhere.resolve", "OCPI_CREDENTIALS_RESOLVER: cannot import it"),
+    ],
+)
+def test_identity_logging_and_resolver_settings_are_checked_at_start(variable, value, message):
+    result = run_manage("check", **{variable: value})
+    assert result.returncode != 0
+    assert message in result.stderr

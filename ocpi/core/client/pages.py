@@ -8,7 +8,7 @@ import re
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any
-from urllib.parse import urljoin
+from urllib.parse import urljoin, urlsplit
 
 from ocpi.core.client.attempts import OcpiReply
 from ocpi.core.client.errors import OcpiProtocolError
@@ -50,7 +50,10 @@ class PageReader:
         if limit is not None:
             query["limit"] = str(limit)
         cursor = _OffsetCursor(base_url, query)
-        next_url: str | None = full_url(base_url, query)
+        try:
+            next_url: str | None = full_url(base_url, query)
+        except ValueError:  # requests' InvalidURL and MissingSchema
+            raise OcpiProtocolError(f"GET {self._scrub(url)!r}: not a usable URL", method="GET") from None
         seen: set[str] = set()
         while next_url is not None:
             if next_url in seen:
@@ -59,9 +62,10 @@ class PageReader:
                 raise OcpiProtocolError(f"GET {self._scrub(url)}: more than {max_pages} pages; stopped")
             page, count, link = self._fetch_page(next_url)
             seen.add(page.url)
-            next_url = self._next_page_url(cursor.next_url(page, count, link), page_url=page.url)
+            page_url, following = page.url, cursor.next_url(page, count, link)
             yield page
             del page  # the caller holds the page now; we keep none while fetching the next
+            next_url = self._next_page_url(following, page_url=page_url)
 
     def _fetch_page(self, url: str) -> tuple[OcpiPage, int, str | None]:
         """One page, the number of items the server sent, and its ``rel="next"`` link."""
@@ -90,12 +94,21 @@ class PageReader:
         if url is None:
             return None
         try:
-            return full_url(urljoin(page_url, url), None)
+            resolved = full_url(urljoin(page_url, url), None)
         except ValueError:  # requests' InvalidURL is one too
             raise OcpiProtocolError(f"the next page link {self._scrub(url)!r} is not a usable URL") from None
+        if _origin(resolved) != _origin(page_url):
+            # Our token goes with every page: never to a host the partner's list merely names.
+            raise OcpiProtocolError(f"the next page link {self._scrub(url)!r} leaves {_origin(page_url)}")
+        return resolved
 
     def _scrub(self, text: str) -> str:
         return redact(text, self._secrets)
+
+
+def _origin(url: str) -> str:
+    parts = urlsplit(url)
+    return f"{parts.scheme}://{parts.netloc}".lower()
 
 
 class _OffsetCursor:
@@ -104,7 +117,8 @@ class _OffsetCursor:
     def __init__(self, base_url: str, query: dict[str, str]) -> None:
         self.base_url = base_url
         self.query = query
-        self.offset = int(query.get("offset", "0"))
+        offset = query.get("offset", "0")
+        self.offset = int(offset) if offset.isdigit() else 0
         self.linked = False
 
     def next_url(self, page: OcpiPage, count: int, link: str | None) -> str | None:

@@ -546,3 +546,28 @@ def test_it_journals_request_and_response_bodies(server):
     assert json.loads(entry.request_body) == {"id": "cdr-1", "total_cost": 1.5}
     assert json.loads(entry.response_body)["data"] == {"id": "cdr-1"}
     assert entry.method == "POST"
+
+
+def test_it_refuses_a_next_page_link_to_another_host(server):
+    server.enqueue(
+        "/list",
+        Reply.ocpi([{"id": 1}], headers={"Link": '<http://other.example:8080/list?offset=1>; rel="next"'}),
+    )
+    pages = make_client().iter_pages(server.url("/list"))
+    assert [page.objects for page in [next(pages)]] == [[{"id": 1}]]
+    with pytest.raises(OcpiProtocolError, match="leaves"):
+        next(pages)
+
+
+def test_a_bad_start_url_for_paging_is_a_client_error():
+    with pytest.raises(OcpiProtocolError, match="not a usable URL"):
+        next(make_client().iter_pages("http://"))
+
+
+@pytest.mark.django_db
+def test_it_refuses_loopback_urls_unless_allowed_without_calling_them(server, settings):
+    settings.OCPI_ALLOW_PRIVATE_URLS = False
+    with pytest.raises(OcpiTransportError, match="loopback") as raised:
+        make_client().get(server.url("/versions"))
+    assert raised.value.transient is False
+    assert server.received == []

@@ -220,3 +220,17 @@ def test_while_the_database_fails_entries_wait_and_requests_stop_trying(settings
             cursor.execute("ALTER TABLE journal_away RENAME TO ocpi_core_journalentry")
     buffer.flush()
     assert JournalEntry.objects.count() == 40
+
+
+@pytest.mark.django_db
+def test_the_admin_filters_the_journal_by_outcome_and_partner(admin_client):
+    journal_record(direction="IN", method="GET", url="/ocpi/mine-ok", duration_ms=1.0, http_status=200, partner_id=5)
+    journal_record(direction="IN", method="GET", url="/ocpi/mine-bad", duration_ms=1.0, http_status=502, partner_id=5)
+    journal_record(direction="IN", method="GET", url="/ocpi/theirs-ok", duration_ms=1.0, http_status=200, partner_id=6)
+    page = admin_client.get("/admin/ocpi_core/journalentry/?outcome=ok&partner_id=5").content.decode()
+    assert "/ocpi/mine-ok" in page
+    assert "/ocpi/mine-bad" not in page
+    assert "/ocpi/theirs-ok" not in page
+    failed = admin_client.get("/admin/ocpi_core/journalentry/?outcome=server").content.decode()
+    assert "/ocpi/mine-bad" in failed
+    assert "/ocpi/mine-ok" not in failed
