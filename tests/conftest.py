@@ -31,6 +31,16 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
             item.add_marker(pytest.mark.skip(reason=reason))
 
 
+@pytest.fixture(autouse=True)
+def _fresh_journal_buffer():
+    """The journal buffer is per process: no test inherits another's entries, timer or pause."""
+    from ocpi.core.journal_buffer import buffer
+
+    buffer.discard()
+    yield
+    buffer.discard()
+
+
 @pytest.fixture
 def parties(settings):
     """The stand-in partner store, installed as the credentials resolver."""

@@ -48,6 +48,13 @@ class JournalBuffer:
         self._timer: threading.Timer | None = None
         self._resume_at = 0.0  # while the database is down, only the timer writes
 
+    def discard(self) -> None:
+        """Drop waiting entries and any pending flush (tests start each case from a clean state)."""
+        with self._lock:
+            if self._timer is not None:
+                self._timer.cancel()
+        self.reset()
+
     @property
     def waiting(self) -> int:
         """Entries not yet written (the journal's backlog)."""

@@ -35,7 +35,9 @@ def run_action(admin_client, action, partner):
 
 def test_an_invitation_shows_token_a_once_and_stores_only_its_hash(ocpi_server, admin_client):
     page = admin_client.post(f"{CHANGELIST}invite/", {"name": "New CPO"}).content.decode()
-    token = re.search(r'<code id="invite-token">([^<]+)</code>', page).group(1)
+    shown = re.search(r'<code id="invite-token">([^<]+)</code>', page)
+    assert shown is not None
+    token = shown.group(1)
     assert f"{ocpi_server}/ocpi/emsp/versions" in page
     partner = Partner.objects.get(name="New CPO")
     assert (partner.status, partner.registration_token_hash) == ("PENDING", token_hash(token))

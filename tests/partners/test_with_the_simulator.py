@@ -63,6 +63,7 @@ def test_the_simulator_registers_with_us_from_its_own_command_line(ocpi_server, 
     env = {**os.environ, "OCPI_ALLOW_PRIVATE_URLS": "1", "DJANGO_SETTINGS_MODULE": "emsp.settings"}
     with subprocess.Popen(command, cwd=ROOT, env=env, stdout=subprocess.PIPE, text=True) as process:  # noqa: S603
         try:
+            assert process.stdout is not None
             summary = json.loads(process.stdout.readline())
         finally:
             process.terminate()
