@@ -154,3 +154,13 @@ def test_tokens_are_stored_hashed_or_encrypted_never_in_clear(emsp, fake_cpo, in
     stored = " ".join(str(value) for value in row.values())
     for token in (invitation["token_a"], token_c, "their-secret-token-b"):
         assert token not in stored
+
+
+def test_token_c_works_raw_and_base64_encoded(emsp, fake_cpo, invitation):
+    import base64
+
+    token_c = register(emsp, fake_cpo, invitation).json()["data"]["token"]
+    encoded = base64.b64encode(token_c.encode()).decode()
+    response = emsp("GET", CREDENTIALS, encoded)
+    assert response.status_code == 200
+    assert response.json()["data"]["token"] == token_c  # GET answers with the token presented, decoded

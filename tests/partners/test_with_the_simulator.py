@@ -109,3 +109,31 @@ def test_from_the_admin_we_register_with_the_simulator(ocpi_server, sim, admin_c
     assert response.status_code == 302
     assert Partner.objects.get().status == "REGISTERED"
     assert sim.registered
+
+
+def test_no_token_reaches_the_journal_or_the_logs_in_clear(ocpi_server, sim, caplog):
+    from django.db.models import Q
+
+    from ocpi.core.journal_buffer import buffer
+    from ocpi.core.models import JournalEntry
+
+    caplog.set_level("DEBUG")
+    registered = run_command("partner_register", "--versions-url", sim.versions_url, "--token", SIM_TOKEN_A)
+    partner = Partner.objects.get(pk=registered["partner_id"])
+    tokens = {SIM_TOKEN_A, sim.emsp_token, sim.issued_token}
+    partner_update(partner=partner)
+    tokens |= {sim.emsp_token, sim.issued_token}
+    invitation = run_command("partner_invite", "--name", "Simulator too")
+    sim.unregister()  # frees NL/SIM for the second handshake
+    sim.issue_token_a(SIM_TOKEN_A)
+    sim.register_with(invitation["versions_url"], invitation["token_a"])
+    tokens |= {invitation["token_a"], sim.emsp_token, sim.issued_token}
+    buffer.flush()
+    assert JournalEntry.objects.count() > 10
+    fields = ("url", "request_headers", "request_body", "response_body", "error", "partner_label")
+    for token in tokens - {None}:
+        query = Q()
+        for field in fields:
+            query |= Q(**{f"{field}__contains": token})
+        assert not JournalEntry.objects.filter(query).exists(), "a token is in the journal"
+        assert token not in caplog.text
