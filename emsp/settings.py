@@ -59,6 +59,10 @@ INSTALLED_APPS = [
     "emsp",
     "ocpi.core",
     "partners",
+    "ocpi.locations",
+    "ocpi.sessions",
+    "ocpi.cdrs",
+    "ocpi.tariffs",
 ]
 
 MIDDLEWARE = [

@@ -1,0 +1,1 @@
+"""OCPI cdrs module (eMSP side)."""

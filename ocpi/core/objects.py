@@ -1,0 +1,36 @@
+"""Rules shared by every receiver of client-owned objects (Locations, Sessions, Tariffs...):
+DESIGN.md §4 "Object under another party's country_code/party_id", "body id ≠ URL id",
+"Stale writes" and "PATCH without last_updated"."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from django.utils import timezone
+
+from ocpi.core.authentication import OcpiCaller
+from ocpi.core.errors import InvalidParameters, ObjectNotFound
+from ocpi.core.wire_types import as_utc
+
+
+def check_party(caller: OcpiCaller, country_code: str, party_id: str) -> None:
+    """A partner reads and writes only under its own country_code/party_id: 404 otherwise,
+    so nothing of another party is revealed or changed."""
+    if (country_code.upper(), party_id.upper()) != (caller.country_code.upper(), caller.party_id.upper()):
+        raise ObjectNotFound(f"No object under {country_code}/{party_id} for this partner")
+
+
+def check_id(*, url_id: str, body_id: str | None, field: str = "id") -> None:
+    """The object's id in the body must be the one in the URL (reference §1.7: 2001)."""
+    if body_id is not None and body_id != url_id:
+        raise InvalidParameters(f"{field}: {body_id!r} differs from {url_id!r} in the URL")
+
+
+def received_last_updated(value: datetime | None) -> datetime:
+    """``last_updated`` of a push; a PATCH without one counts as changed when received."""
+    return as_utc(value) if value is not None else timezone.now()
+
+
+def is_stale(*, stored: datetime | None, incoming: datetime) -> bool:
+    """A write older than what we hold changes nothing (and is still answered 1000)."""
+    return stored is not None and incoming < stored

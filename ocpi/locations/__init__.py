@@ -1,0 +1,1 @@
+"""OCPI locations module (eMSP side)."""

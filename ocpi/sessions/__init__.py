@@ -1,0 +1,1 @@
+"""OCPI sessions module (eMSP side)."""

@@ -1,0 +1,1 @@
+"""OCPI tariffs module (eMSP side)."""
