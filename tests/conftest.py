@@ -65,3 +65,44 @@ def http():
 
     with requests.Session() as session:
         yield session
+
+
+class RegisteredCpo:
+    """A CPO registered with us (NL/CPO unless asked otherwise), calling our OCPI API over HTTP."""
+
+    def __init__(self, base_url: str, session, *, country_code: str, party_id: str, token: str) -> None:
+        from partners.models import Partner
+        from partners.tokens import token_hash
+
+        self.base_url = base_url
+        self.session = session
+        self.token = token
+        self.partner = Partner.objects.create(
+            name=f"CPO {country_code}/{party_id}",
+            country_code=country_code,
+            party_id=party_id,
+            status=Partner.Status.REGISTERED,
+            access_token_hash=token_hash(token),
+            version="2.1.1",
+        )
+
+    def call(self, method: str, path: str, **kwargs):
+        """``path`` is below /ocpi/emsp/2.1.1/ (or an absolute URL); kwargs go to requests."""
+        url = path if path.startswith("http") else f"{self.base_url}/ocpi/emsp/2.1.1/{path.lstrip('/')}"
+        headers = {"Authorization": f"Token {self.token}", **kwargs.pop("headers", {})}
+        return self.session.request(method, url, headers=headers, timeout=15, **kwargs)
+
+
+@pytest.fixture
+def cpo(ocpi_server, http):
+    """A registered CPO NL/CPO with its token, talking to our live server."""
+    return RegisteredCpo(ocpi_server, http, country_code="NL", party_id="CPO", token="cpo-token-nl-cpo")
+
+
+@pytest.fixture
+def other_cpo(ocpi_server):
+    """A second registered CPO, DE/OTH, for isolation tests."""
+    import requests
+
+    with requests.Session() as session:
+        yield RegisteredCpo(ocpi_server, session, country_code="DE", party_id="OTH", token="cpo-token-de-oth")
