@@ -15,7 +15,9 @@ from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import URLPattern, path, reverse
+from django.utils.decorators import method_decorator
 from django.utils.html import format_html
+from django.views.decorators.debug import sensitive_post_parameters
 
 from ocpi.core.errors import OcpiError
 from partners import services
@@ -55,6 +57,9 @@ class PartnerAdmin(admin.ModelAdmin):
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False  # partners come from an invitation or a registration, never from a blank form
 
+    def has_delete_permission(self, request: HttpRequest, obj: Partner | None = None) -> bool:
+        return False  # a relationship ends by "Unregister" (DELETE at their side), never silently
+
     @admin.display(description="modules")
     def modules(self, partner: Partner) -> str:
         return ", ".join(sorted(partner.endpoints)) or "—"
@@ -81,6 +86,7 @@ class PartnerAdmin(admin.ModelAdmin):
             context.update(invitation=invitation, form=None)
         return TemplateResponse(request, "admin/partners/partner/invite.html", context)
 
+    @method_decorator(sensitive_post_parameters("token"))
     def register_view(self, request: HttpRequest) -> HttpResponse:
         self._require_change(request)
         form = RegisterForm(request.POST or None)
@@ -110,12 +116,12 @@ class PartnerAdmin(admin.ModelAdmin):
 
     @admin.action(description="Suspend: refuse their requests and stop calling them")
     def suspend(self, request: HttpRequest, queryset: QuerySet[Partner]) -> None:
-        count = queryset.filter(status=Partner.Status.REGISTERED).update(status=Partner.Status.SUSPENDED)
+        count = sum(services.partner_suspend(partner=partner) for partner in queryset)
         self.message_user(request, f"Suspended {count} partner(s).")
 
     @admin.action(description="Resume suspended partners")
     def resume(self, request: HttpRequest, queryset: QuerySet[Partner]) -> None:
-        count = queryset.filter(status=Partner.Status.SUSPENDED).update(status=Partner.Status.REGISTERED)
+        count = sum(services.partner_resume(partner=partner) for partner in queryset)
         self.message_user(request, f"Resumed {count} partner(s).")
 
     def _each(self, request: HttpRequest, queryset: QuerySet[Partner], action: Any, done: str) -> None:

@@ -18,17 +18,19 @@ _CONTACT_RESOLUTION = timedelta(minutes=1)
 
 def resolve_token(token: str) -> OcpiCaller | None:
     """Only tokens we issued and that are alive resolve: a token A while its invitation is
-    pending, our token B while our own registration or update is in flight, and the access
-    token of a registered partner. Suspended and unregistered partners resolve to nobody."""
+    pending and our token B while our own registration is in flight (registration scope), and
+    the access token of a registered partner, or its successor while our credentials PUT is open
+    (full scope). Suspended and unregistered partners resolve to nobody."""
     digest = token_hash(token)
+    matches = Q(access_token_hash=digest) | Q(pending_access_token_hash=digest) | Q(registration_token_hash=digest)
     partner = (
-        Partner.objects.filter(Q(access_token_hash=digest) | Q(registration_token_hash=digest), status__in=_LIVE)
-        .only("id", "name", "country_code", "party_id", "status", "access_token_hash", "last_inbound_at")
+        Partner.objects.filter(matches, status__in=_LIVE)
+        .only("id", "name", "country_code", "party_id", "status", "registration_token_hash", "last_inbound_at")
         .first()
     )
     if partner is None:
         return None
-    if partner.access_token_hash == digest and partner.status == Partner.Status.REGISTERED:
+    if partner.status == Partner.Status.REGISTERED and partner.registration_token_hash != digest:
         scope = TokenScope.FULL
     else:
         scope = TokenScope.REGISTRATION

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import Q
 
@@ -38,15 +39,23 @@ class Partner(models.Model):
     # registration is in flight); ``access_token_hash`` reaches everything once registered.
     registration_token_hash = models.CharField(max_length=64, blank=True, db_index=True)
     access_token_hash = models.CharField(max_length=64, blank=True, db_index=True)
+    # Our next token B while our credentials PUT is open (or its outcome unclear): full access too.
+    pending_access_token_hash = models.CharField(max_length=64, blank=True, db_index=True)
     # The token they issued to us (B or C), encrypted at rest.
     their_token_encrypted = models.TextField(blank=True)
     initiated_by_us = models.BooleanField(default=False, help_text="We registered with them (not they with us)")
 
     token_encoding = models.CharField(max_length=6, choices=TokenEncoding.choices, default=TokenEncoding.RAW)
-    page_limit = models.PositiveIntegerField(default=100, help_text="Page size we ask for when pulling lists")
-    request_timeout = models.PositiveIntegerField(default=30, help_text="Seconds we wait for their answers")
+    page_limit = models.PositiveIntegerField(
+        default=100, validators=[MinValueValidator(1)], help_text="Page size we ask for when pulling lists"
+    )
+    request_timeout = models.PositiveIntegerField(
+        default=30, validators=[MinValueValidator(1)], help_text="Seconds we wait for their answers"
+    )
     pushes = models.BooleanField(default=True, help_text="They push changes to us; if not, we must pull")
-    sync_interval_minutes = models.PositiveIntegerField(default=360, help_text="How often we pull their data")
+    sync_interval_minutes = models.PositiveIntegerField(
+        default=360, validators=[MinValueValidator(1)], help_text="How often we pull their data"
+    )
 
     registered_at = models.DateTimeField(null=True, blank=True)
     last_inbound_at = models.DateTimeField(null=True, blank=True)

@@ -9,13 +9,22 @@ the new one is in place.
 
 from __future__ import annotations
 
+import logging
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from ocpi.core.client import OcpiClient, OcpiClientError
+from ocpi.core.client import (
+    OcpiClient,
+    OcpiClientError,
+    OcpiHttpError,
+    OcpiProtocolError,
+    OcpiStatusError,
+)
 from ocpi.core.errors import InvalidParameters, MethodNotAllowed, OcpiError
 from ocpi.core.registry import SUPPORTED_VERSIONS
 from ocpi.core.status import OcpiStatus
@@ -25,6 +34,9 @@ from ocpi.core.wire import convert, to_builtins
 from partners.models import Partner
 from partners.schemas import BusinessDetails, Credentials, Version, VersionDetails
 from partners.tokens import decrypt_token, encrypt_token, new_token, token_hash
+
+logger = logging.getLogger(__name__)
+_UNUSABLE = OcpiStatus.UNABLE_TO_USE_CLIENT_API
 
 
 @dataclass(frozen=True)
@@ -118,45 +130,59 @@ def partner_invite(*, name: str) -> Invitation:
     return Invitation(partner=partner, token=token, versions_url=versions_url())
 
 
+ALREADY_REGISTERED = "Already registered: use PUT to update or DELETE to unregister"
+NOT_REGISTERED = "Not registered: POST your credentials first"
+
+
 def credentials_accept(*, partner_id: int, presented: str, theirs: Credentials, version: str) -> dict[str, object]:
     """POST /credentials with token A: call them back, store them, issue token C."""
     partner = Partner.objects.get(pk=partner_id)
-    client = partner_client(partner, token=theirs.token)
-    discovery = discover(client, theirs.url, version=version)
+    if partner.initiated_by_us:  # our own pending token B must not register anyone
+        raise MethodNotAllowed(ALREADY_REGISTERED)
+    discovery = discover(partner_client(partner, token=theirs.token), theirs.url, version=version)
     token_c = new_token()
-    with transaction.atomic():
-        locked = Partner.objects.select_for_update().get(pk=partner_id)
+    with _locked(partner_id) as locked:
         if locked.status != Partner.Status.PENDING or locked.registration_token_hash != token_hash(presented):
-            raise MethodNotAllowed("Already registered: use PUT to update or DELETE to unregister")
-        _ensure_party_free(theirs, exclude=locked)
+            raise MethodNotAllowed(ALREADY_REGISTERED)
         _store_registration(locked, theirs, discovery, access_token=token_c)
     return our_credentials(token=token_c)
 
 
-def credentials_update(*, partner_id: int, theirs: Credentials, version: str) -> dict[str, object]:
+def credentials_update(*, partner_id: int, presented: str, theirs: Credentials, version: str) -> dict[str, object]:
     """PUT /credentials: re-fetch their versions and details, store their new token, rotate C."""
     partner = Partner.objects.get(pk=partner_id)
+    _ensure_same_party(partner, theirs)
     discovery = discover(partner_client(partner, token=theirs.token), theirs.url, version=version)
     token_c = new_token()
-    with transaction.atomic():
-        locked = Partner.objects.select_for_update().get(pk=partner_id)
-        if locked.status != Partner.Status.REGISTERED:
-            raise MethodNotAllowed("Not registered: POST your credentials first")
-        _ensure_party_free(theirs, exclude=locked)
+    with _locked(partner_id) as locked:
+        # The token they presented must still be the current one: of two racing PUTs, one wins.
+        if locked.status != Partner.Status.REGISTERED or locked.access_token_hash != token_hash(presented):
+            raise MethodNotAllowed(NOT_REGISTERED)
         _store_registration(locked, theirs, discovery, access_token=token_c)
     return our_credentials(token=token_c)
 
 
 def credentials_delete(*, partner_id: int) -> None:
     """DELETE /credentials: they unregister; every token of the relationship dies."""
-    with transaction.atomic():
-        partner = Partner.objects.select_for_update().get(pk=partner_id)
+    with _locked(partner_id) as partner:
         if partner.status != Partner.Status.REGISTERED:
             raise MethodNotAllowed("Not registered")
         _end(partner)
 
 
+@contextmanager
+def _locked(partner_id: int) -> Iterator[Partner]:
+    """The partner row, locked for one short transaction; a (country_code, party_id) taken by a
+    concurrent registration surfaces as the constraint's IntegrityError and is refused cleanly."""
+    try:
+        with transaction.atomic():
+            yield Partner.objects.select_for_update().get(pk=partner_id)
+    except IntegrityError:
+        raise MethodNotAllowed("That country_code/party_id is already registered with us") from None
+
+
 def _store_registration(partner: Partner, theirs: Credentials, discovery: Discovery, *, access_token: str) -> None:
+    _ensure_party_free(theirs, exclude=partner)
     partner.country_code = theirs.country_code.upper()
     partner.party_id = theirs.party_id.upper()
     partner.business_details = to_builtins(theirs.business_details)
@@ -166,6 +192,7 @@ def _store_registration(partner: Partner, theirs: Credentials, discovery: Discov
     partner.their_token_encrypted = encrypt_token(theirs.token)
     partner.access_token_hash = token_hash(access_token)
     partner.registration_token_hash = ""  # token A (or our pending token B) dies here
+    partner.pending_access_token_hash = ""
     partner.status = Partner.Status.REGISTERED
     partner.registered_at = partner.registered_at or timezone.now()
     partner.last_outbound_at = timezone.now()
@@ -182,15 +209,46 @@ def _ensure_party_free(theirs: Credentials, *, exclude: Partner) -> None:
         raise MethodNotAllowed(f"Party {theirs.country_code}/{theirs.party_id} is already registered with us")
 
 
+def _ensure_same_party(partner: Partner, theirs: Credentials) -> None:
+    if (theirs.country_code.upper(), theirs.party_id.upper()) != (partner.country_code, partner.party_id):
+        raise InvalidParameters(
+            f"country_code/party_id: a registration keeps its party ({partner.party}); "
+            "unregister and register again to change it"
+        )
+
+
 def _end(partner: Partner) -> None:
     partner.status = Partner.Status.UNREGISTERED
     partner.access_token_hash = ""
     partner.registration_token_hash = ""
+    partner.pending_access_token_hash = ""
     partner.their_token_encrypted = ""
     partner.save()
 
 
+def partner_suspend(*, partner: Partner) -> bool:
+    """Refuse their requests and stop calling them; tokens are kept for resume."""
+    return _switch(partner, Partner.Status.REGISTERED, Partner.Status.SUSPENDED)
+
+
+def partner_resume(*, partner: Partner) -> bool:
+    return _switch(partner, Partner.Status.SUSPENDED, Partner.Status.REGISTERED)
+
+
+def _switch(partner: Partner, old: str, new: str) -> bool:
+    with _locked(partner.pk) as locked:
+        if locked.status != old:
+            return False
+        locked.status = new
+        locked.save(update_fields=["status", "updated"])
+    return True
+
+
 # --- we register with them (we are the client) -----------------------------------------------
+
+
+class _Unclear(OcpiError):
+    """Our POST/PUT may or may not have been applied at their side (no clear answer came)."""
 
 
 def partner_register(*, versions_url: str, token_a: str, name: str = "") -> Partner:
@@ -205,64 +263,90 @@ def partner_register(*, versions_url: str, token_a: str, name: str = "") -> Part
         registration_token_hash=token_hash(token_b),
     )
     try:
-        theirs = _post_credentials(partner, discovery, token=token_a, ours=token_b, method="POST")
-        with transaction.atomic():
-            _ensure_party_free(theirs, exclude=partner)
-            partner.name = name or theirs.business_details.name[:100]
-            _store_registration(partner, theirs, discovery, access_token=token_b)
+        theirs = _send_credentials(partner, discovery, method="POST", token=token_a, ours=token_b)
     except OcpiError:
         partner.delete()  # B dies with the attempt
         raise
-    return partner
+    try:
+        with _locked(partner.pk) as locked:
+            locked.name = name or theirs.business_details.name[:100]
+            _store_registration(locked, theirs, discovery, access_token=token_b)
+    except OcpiError:
+        # They accepted us, but we cannot keep the relationship (the party is already registered
+        # here): tell them, so neither side is left holding a half-registration.
+        _delete_quietly(partner, discovery.endpoints["credentials"], their_token=theirs.token)
+        partner.delete()
+        raise
+    return locked
 
 
 def partner_update(*, partner: Partner) -> Partner:
-    """PUT our credentials with a new token B; the old B works until they have accepted it."""
-    _require_registered(partner)
-    client = partner_client(partner)
-    discovery = discover(client, partner.versions_url)
+    """PUT our credentials with a new token B. Both B's work while the PUT is open; afterwards
+    only the new one, or only the old one if they refused. When no clear answer comes, both
+    stay valid (whichever they hold keeps working) until the next successful update."""
+    _require_status(partner, Partner.Status.REGISTERED)
+    discovery = discover(partner_client(partner), partner.versions_url)
     token_b = new_token()
-    Partner.objects.filter(pk=partner.pk).update(registration_token_hash=token_hash(token_b))
+    pending = token_hash(token_b)
+    Partner.objects.filter(pk=partner.pk).update(pending_access_token_hash=pending)
     try:
-        theirs = _post_credentials(partner, discovery, token=None, ours=token_b, method="PUT")
-    except OcpiError:
-        Partner.objects.filter(pk=partner.pk).update(registration_token_hash="")
+        theirs = _send_credentials(partner, discovery, method="PUT", token=None, ours=token_b)
+    except _Unclear:
         raise
-    with transaction.atomic():
-        locked = Partner.objects.select_for_update().get(pk=partner.pk)
-        _ensure_party_free(theirs, exclude=locked)
+    except OcpiError:
+        Partner.objects.filter(pk=partner.pk, pending_access_token_hash=pending).update(pending_access_token_hash="")
+        raise
+    with _locked(partner.pk) as locked:
+        if locked.status != Partner.Status.REGISTERED or locked.pending_access_token_hash != pending:
+            raise OcpiError(f"{locked} changed during the update ({locked.get_status_display()}); nothing stored")
         _store_registration(locked, theirs, discovery, access_token=token_b)
     return locked
 
 
 def partner_unregister(*, partner: Partner) -> Partner:
-    """DELETE our credentials at their side, then end the relationship here."""
-    _require_registered(partner)
-    url = partner.endpoint("credentials")
+    """DELETE our credentials at their side, then end the relationship here. A partner that
+    answers that we are not registered (401/405) has already forgotten us: that counts as done."""
+    _require_status(partner, Partner.Status.REGISTERED, Partner.Status.SUSPENDED)
     try:
-        partner_client(partner).delete(url or "")
+        partner_client(partner).delete(partner.endpoint("credentials") or "")
+    except OcpiHttpError as exc:
+        if exc.http_status not in (401, 405):
+            raise OcpiError(f"They did not confirm the unregistration: {exc}", status=_UNUSABLE) from None
     except OcpiClientError as exc:
-        raise OcpiError(
-            f"They did not confirm the unregistration: {exc}", status=OcpiStatus.UNABLE_TO_USE_CLIENT_API
-        ) from None
-    with transaction.atomic():
-        locked = Partner.objects.select_for_update().get(pk=partner.pk)
+        raise OcpiError(f"They did not confirm the unregistration: {exc}", status=_UNUSABLE) from None
+    with _locked(partner.pk) as locked:
         _end(locked)
     return locked
 
 
-def _post_credentials(
-    partner: Partner, discovery: Discovery, *, token: str | None, ours: str, method: str
+def _delete_quietly(partner: Partner, url: str, *, their_token: str) -> None:
+    try:
+        partner_client(partner, token=their_token).delete(url)
+    except OcpiClientError:
+        logger.warning("Could not undo our registration at %s", partner.versions_url)
+
+
+def _send_credentials(
+    partner: Partner, discovery: Discovery, *, method: str, token: str | None, ours: str
 ) -> Credentials:
+    """POST or PUT our credentials, never retried once it may have reached them."""
     url = discovery.endpoints["credentials"]
     client = partner_client(partner, token=token)
     try:
-        reply = client.request(method, url, body=our_credentials(token=ours))
+        reply = client.request(method, url, body=our_credentials(token=ours), idempotent=False)
+    except (OcpiStatusError, OcpiProtocolError) as exc:
+        raise OcpiError(f"{method} {url} failed: {exc}", status=_UNUSABLE) from None
+    except OcpiHttpError as exc:
+        kind = _Unclear if exc.transient else OcpiError
+        raise kind(f"{method} {url} failed: {exc}", status=_UNUSABLE) from None
+    except OcpiClientError as exc:
+        raise _Unclear(f"{method} {url}: no clear answer ({exc})", status=_UNUSABLE) from None
+    try:
         return convert(reply.data, Credentials)
-    except (OcpiClientError, InvalidParameters) as exc:
-        raise OcpiError(f"{method} {url} failed: {exc}", status=OcpiStatus.UNABLE_TO_USE_CLIENT_API) from None
+    except InvalidParameters as exc:
+        raise _Unclear(f"{method} {url}: their answer is not valid Credentials ({exc})", status=_UNUSABLE) from None
 
 
-def _require_registered(partner: Partner) -> None:
-    if partner.status != Partner.Status.REGISTERED:
+def _require_status(partner: Partner, *allowed: str) -> None:
+    if partner.status not in allowed:
         raise OcpiError(f"{partner} is {partner.get_status_display()}, not registered", status=OcpiStatus.CLIENT_ERROR)

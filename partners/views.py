@@ -25,7 +25,7 @@ class CredentialsView(OcpiView):
     def post(self, request: Request, version: str) -> OcpiResponse:
         caller = caller_of(request)
         if caller.scope is TokenScope.FULL:
-            raise MethodNotAllowed("Already registered: use PUT to update or DELETE to unregister")
+            raise MethodNotAllowed(services.ALREADY_REGISTERED)
         theirs = _credentials(request)
         data = services.credentials_accept(
             partner_id=_partner_id(caller), presented=caller.token, theirs=theirs, version=version
@@ -35,7 +35,10 @@ class CredentialsView(OcpiView):
     def put(self, request: Request, version: str) -> OcpiResponse:
         caller = _registered(request)
         theirs = _credentials(request)
-        return OcpiResponse(services.credentials_update(partner_id=_partner_id(caller), theirs=theirs, version=version))
+        data = services.credentials_update(
+            partner_id=_partner_id(caller), presented=caller.token, theirs=theirs, version=version
+        )
+        return OcpiResponse(data)
 
     def delete(self, request: Request, version: str) -> OcpiResponse:
         caller = _registered(request)
@@ -46,7 +49,7 @@ class CredentialsView(OcpiView):
 def _registered(request: Request) -> OcpiCaller:
     caller = caller_of(request)
     if caller.scope is not TokenScope.FULL:
-        raise MethodNotAllowed("Not registered: POST your credentials first")
+        raise MethodNotAllowed(services.NOT_REGISTERED)
     return caller
 
 

@@ -24,12 +24,12 @@ class UnsafeUrl(ValueError):
 def check_partner_url(url: str, *, allow_private: bool | None = None) -> None:
     """Raise UnsafeUrl unless ``url`` is an absolute http(s) URL to a public address."""
     parts = urlsplit(url)
+    if parts.username or parts.password:
+        raise UnsafeUrl("a partner URL must not carry credentials (user:password@)")
     if parts.scheme not in ("http", "https"):
         raise UnsafeUrl(f"{url!r} is not an http(s) URL")
     if not parts.hostname:
         raise UnsafeUrl(f"{url!r} has no host")
-    if parts.username or parts.password:
-        raise UnsafeUrl(f"{url!r} carries credentials in the URL")
     if allow_private if allow_private is not None else settings.OCPI_ALLOW_PRIVATE_URLS:
         return
     try:
@@ -68,5 +68,8 @@ def _internal_reason(address: ipaddress.IPv4Address | ipaddress.IPv6Address) -> 
         ("multicast", address.is_multicast),
         ("unspecified", address.is_unspecified),
         ("reserved", address.is_reserved),
+        # Anything else not globally routable: shared address space (100.64/10, where some
+        # clouds put their metadata service), 6to4, documentation ranges...
+        ("non-public", not address.is_global),
     )
     return next((name for name, applies in checks if applies), "")
