@@ -39,6 +39,7 @@ case "$role" in
             --bind "0.0.0.0:${PORT:-8000}" \
             --workers "${WEB_CONCURRENCY:-2}" \
             --worker-class sync \
+            --timeout 120 \
             --access-logfile - \
             "$@"
         ;;

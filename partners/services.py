@@ -70,7 +70,7 @@ def our_credentials(*, token: str) -> dict[str, object]:
     return result
 
 
-def partner_client(partner: Partner, *, token: str | None = None) -> OcpiClient:
+def partner_client(partner: Partner, *, token: str | None = None, max_retries: int | None = None) -> OcpiClient:
     """A client speaking to ``partner`` with the token they gave us (or ``token``)."""
     return OcpiClient(
         token if token is not None else decrypt_token(partner.their_token_encrypted),
@@ -78,7 +78,17 @@ def partner_client(partner: Partner, *, token: str | None = None) -> OcpiClient:
         partner_id=partner.pk,
         partner_label=str(partner),
         read_timeout=partner.request_timeout,
+        max_retries=max_retries,
     )
+
+
+# Handshakes run inside a web request (their POST/PUT to us, a staff action): one retry only,
+# so a slow partner cannot hold a gunicorn worker past its timeout.
+_HANDSHAKE_RETRIES = 1
+
+
+def _handshake_client(partner: Partner, *, token: str | None = None) -> OcpiClient:
+    return partner_client(partner, token=token, max_retries=_HANDSHAKE_RETRIES)
 
 
 # --- discovery of their versions and endpoints ----------------------------------------------
@@ -139,7 +149,7 @@ def credentials_accept(*, partner_id: int, presented: str, theirs: Credentials, 
     partner = Partner.objects.get(pk=partner_id)
     if partner.initiated_by_us:  # our own pending token B must not register anyone
         raise MethodNotAllowed(ALREADY_REGISTERED)
-    discovery = discover(partner_client(partner, token=theirs.token), theirs.url, version=version)
+    discovery = discover(_handshake_client(partner, token=theirs.token), theirs.url, version=version)
     token_c = new_token()
     with _locked(partner_id) as locked:
         if locked.status != Partner.Status.PENDING or locked.registration_token_hash != token_hash(presented):
@@ -152,7 +162,7 @@ def credentials_update(*, partner_id: int, presented: str, theirs: Credentials, 
     """PUT /credentials: re-fetch their versions and details, store their new token, rotate C."""
     partner = Partner.objects.get(pk=partner_id)
     _ensure_same_party(partner, theirs)
-    discovery = discover(partner_client(partner, token=theirs.token), theirs.url, version=version)
+    discovery = discover(_handshake_client(partner, token=theirs.token), theirs.url, version=version)
     token_c = new_token()
     with _locked(partner_id) as locked:
         # The token they presented must still be the current one: of two racing PUTs, one wins.
@@ -253,7 +263,9 @@ class _Unclear(OcpiError):
 
 def partner_register(*, versions_url: str, token_a: str, name: str = "") -> Partner:
     """Register with a CPO that gave us ``token_a`` and its versions URL."""
-    discovery = discover(OcpiClient(token_a, partner_label=name or versions_url), versions_url)
+    discovery = discover(
+        OcpiClient(token_a, partner_label=name or versions_url, max_retries=_HANDSHAKE_RETRIES), versions_url
+    )
     token_b = new_token()
     # Committed before the POST: they call our versions and details back with B meanwhile.
     partner = Partner.objects.create(
@@ -285,7 +297,7 @@ def partner_update(*, partner: Partner) -> Partner:
     only the new one, or only the old one if they refused. When no clear answer comes, both
     stay valid (whichever they hold keeps working) until the next successful update."""
     _require_status(partner, Partner.Status.REGISTERED)
-    discovery = discover(partner_client(partner), partner.versions_url)
+    discovery = discover(_handshake_client(partner), partner.versions_url)
     token_b = new_token()
     pending = token_hash(token_b)
     Partner.objects.filter(pk=partner.pk).update(pending_access_token_hash=pending)
@@ -308,7 +320,7 @@ def partner_unregister(*, partner: Partner) -> Partner:
     answers that we are not registered (401/405) has already forgotten us: that counts as done."""
     _require_status(partner, Partner.Status.REGISTERED, Partner.Status.SUSPENDED)
     try:
-        partner_client(partner).delete(partner.endpoint("credentials") or "")
+        _handshake_client(partner).delete(partner.endpoint("credentials") or "")
     except OcpiHttpError as exc:
         if exc.http_status not in (401, 405):
             raise OcpiError(f"They did not confirm the unregistration: {exc}", status=_UNUSABLE) from None
@@ -321,7 +333,7 @@ def partner_unregister(*, partner: Partner) -> Partner:
 
 def _delete_quietly(partner: Partner, url: str, *, their_token: str) -> None:
     try:
-        partner_client(partner, token=their_token).delete(url)
+        _handshake_client(partner, token=their_token).delete(url)
     except OcpiClientError:
         logger.warning("Could not undo our registration at %s", partner.versions_url)
 
@@ -331,7 +343,7 @@ def _send_credentials(
 ) -> Credentials:
     """POST or PUT our credentials, never retried once it may have reached them."""
     url = discovery.endpoints["credentials"]
-    client = partner_client(partner, token=token)
+    client = _handshake_client(partner, token=token)
     try:
         reply = client.request(method, url, body=our_credentials(token=ours), idempotent=False)
     except (OcpiStatusError, OcpiProtocolError) as exc:
