@@ -25,22 +25,28 @@ def test_versions_list_2_1_1_with_the_absolute_details_url(get, ocpi_server):
 
 
 def test_version_details_list_exactly_the_registered_modules(get, ocpi_server):
-    with registry.registered(ModuleSpec("tokens", "2.1.1")):  # beside credentials, which partners registers
+    with registry.registered(ModuleSpec("commands", "2.1.1")):  # one more, beside the real rooms
         body = get("/ocpi/emsp/2.1.1/").json()
+        registered = [spec.identifier for spec in registry.modules("2.1.1")]
     assert schema_errors(DETAILS_SCHEMA, body) == []
+    assert "commands" in registered
+    assert "credentials" in registered
     assert body["data"] == {
         "version": "2.1.1",
         "endpoints": [
-            {"identifier": "credentials", "url": f"{ocpi_server}/ocpi/emsp/2.1.1/credentials"},
-            {"identifier": "tokens", "url": f"{ocpi_server}/ocpi/emsp/2.1.1/tokens"},
+            {"identifier": identifier, "url": f"{ocpi_server}/ocpi/emsp/2.1.1/{identifier}"}
+            for identifier in registered
         ],
     }
+    after = [endpoint["identifier"] for endpoint in get("/ocpi/emsp/2.1.1/").json()["data"]["endpoints"]]
+    assert "commands" not in after
 
 
 def test_version_details_follow_ocpi_base_url(get, settings):
     settings.OCPI_BASE_URL = "https://emsp.example.com/prefix"
     body = get("/ocpi/emsp/2.1.1/").json()
-    assert body["data"]["endpoints"][0]["url"] == "https://emsp.example.com/prefix/ocpi/emsp/2.1.1/credentials"
+    urls = {endpoint["identifier"]: endpoint["url"] for endpoint in body["data"]["endpoints"]}
+    assert urls["credentials"] == "https://emsp.example.com/prefix/ocpi/emsp/2.1.1/credentials"
 
 
 def test_the_schema_check_would_catch_a_malformed_answer():
