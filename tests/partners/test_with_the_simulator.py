@@ -137,3 +137,17 @@ def test_no_token_reaches_the_journal_or_the_logs_in_clear(ocpi_server, sim, cap
             query |= Q(**{f"{field}__contains": token})
         assert not JournalEntry.objects.filter(query).exists(), "a token is in the journal"
         assert token not in caplog.text
+
+
+def test_from_the_admin_we_invite_the_simulator_and_it_registers(ocpi_server, sim, admin_client):
+    import re
+
+    page = admin_client.post("/admin/partners/partner/invite/", {"name": "Simulator via admin"}).content.decode()
+    token = re.search(r'<code id="invite-token">([^<]+)</code>', page)
+    versions = re.search(r'<code id="invite-versions-url">([^<]+)</code>', page)
+    assert token is not None
+    assert versions is not None
+    sim.register_with(versions.group(1), token.group(1))
+    partner = Partner.objects.get(name="Simulator via admin")
+    assert (partner.status, partner.party) == ("REGISTERED", "NL/SIM")
+    assert "REGISTERED" in admin_client.get("/admin/partners/partner/").content.decode()
