@@ -146,6 +146,9 @@ SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", False)
 # Joining the browsers' preload list is hard to undo: the operator opts in with
 # SECURE_HSTS_PRELOAD=1, and `check --deploy` does not nag about the default.
 SILENCED_SYSTEM_CHECKS = [] if SECURE_HSTS_PRELOAD else ["security.W021"]
+# OCPI module URLconfs are mounted at "<identifier>" (no slash: the endpoint URL we publish has
+# none) and their deeper routes start with "/": exactly what urls.W002 warns about, on purpose.
+SILENCED_SYSTEM_CHECKS.append("urls.W002")
 if env_bool("TRUST_X_FORWARDED_PROTO", False):
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SESSION_COOKIE_HTTPONLY = True

@@ -43,6 +43,8 @@ class OcpiJSONParser(BaseParser):
             return msgspec.json.decode(raw)
         except msgspec.DecodeError as exc:
             raise ParseError(str(exc)) from None
+        except RecursionError:
+            raise ParseError("the JSON is nested too deeply") from None
 
 
 class OcpiContentNegotiation(DefaultContentNegotiation):

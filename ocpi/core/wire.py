@@ -26,6 +26,8 @@ def decode(raw: bytes, kind: type[T]) -> T:
         raise InvalidParameters(describe(exc)) from None
     except msgspec.DecodeError as exc:
         raise InvalidParameters(f"the body is not valid JSON: {exc}") from None
+    except RecursionError:
+        raise InvalidParameters("the body is nested too deeply") from None
 
 
 def convert(data: Any, kind: type[T]) -> T:
@@ -34,6 +36,8 @@ def convert(data: Any, kind: type[T]) -> T:
         return msgspec.convert(data, type=kind)
     except msgspec.ValidationError as exc:
         raise InvalidParameters(describe(exc)) from None
+    except RecursionError:
+        raise InvalidParameters("the body is nested too deeply") from None
 
 
 def to_builtins(obj: Any) -> Any:

@@ -149,3 +149,9 @@ def test_an_unauthenticated_large_body_still_gets_the_401_envelope(api, settings
     settings.DATA_UPLOAD_MAX_MEMORY_SIZE = 1024
     response = api("POST", "/ocpi/test/things", token=None, data=b"x" * 5000)
     assert_envelope(response, http_status=401, ocpi_status=2000)
+
+
+def test_it_answers_2001_for_json_nested_too_deeply(api):
+    response = api("POST", "/ocpi/test/things", data=b"[" * 100_000 + b"]" * 100_000)
+    body = assert_envelope(response, http_status=400, ocpi_status=2001)
+    assert "nested too deeply" in body["status_message"]
