@@ -1,3 +1,5 @@
+"""OCPI tariffs module (eMSP side)."""
+
 from django.apps import AppConfig
 
 
@@ -7,3 +9,8 @@ class TariffsConfig(AppConfig):
     name = "ocpi.tariffs"
     label = "ocpi_tariffs"
     verbose_name = "Tariffs"
+
+    def ready(self) -> None:
+        from ocpi.core.registry import ModuleSpec, registry  # noqa: PLC0415 (apps must be ready)
+
+        registry.register(ModuleSpec(identifier="tariffs", version="2.1.1", urls="ocpi.tariffs.urls"))
