@@ -8,6 +8,9 @@ from emsp.health import healthz
 admin.site.site_header = "eMSP console"
 admin.site.site_title = "eMSP console"
 
+handler400 = "ocpi.core.views.bad_request"
+handler500 = "ocpi.core.views.server_error"
+
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("ocpi/", include("ocpi.core.urls")),

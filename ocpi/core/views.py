@@ -7,14 +7,17 @@ from typing import Any
 
 from django.conf import settings
 from django.db.models import QuerySet
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.views import defaults
 from rest_framework.request import Request
 from rest_framework.views import APIView
 
-from ocpi.core.envelope import OcpiResponse
+from ocpi.core.envelope import OcpiResponse, envelope
 from ocpi.core.errors import ObjectNotFound
 from ocpi.core.pagination import page_headers, paginate, parse_page_request
 from ocpi.core.parsers import OcpiContentNegotiation
 from ocpi.core.registry import SUPPORTED_VERSIONS, registry
+from ocpi.core.status import OcpiStatus
 
 
 def versions_url() -> str:
@@ -80,3 +83,27 @@ class NotFoundView(OcpiView):
     def initial(self, request: Request, *args: Any, **kwargs: Any) -> None:
         super().initial(request, *args, **kwargs)
         raise ObjectNotFound(f"No OCPI endpoint at {request._request.path_info}")
+
+
+# --- errors raised before a DRF view runs (DisallowedHost, a broken middleware) --------------
+# Django answers those with handler400/500 (emsp/urls.py); under /ocpi/ they get the envelope.
+
+
+def bad_request(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    if _is_ocpi(request):
+        return _envelope_response(OcpiStatus.CLIENT_ERROR, "Bad request", 400)
+    return defaults.bad_request(request, exception)  # type: ignore[arg-type]
+
+
+def server_error(request: HttpRequest) -> HttpResponse:
+    if _is_ocpi(request):
+        return _envelope_response(OcpiStatus.SERVER_ERROR, "Internal server error", 500)
+    return defaults.server_error(request)
+
+
+def _is_ocpi(request: HttpRequest) -> bool:
+    return request.path.startswith("/ocpi/")
+
+
+def _envelope_response(status: OcpiStatus, message: str, http_status: int) -> HttpResponse:
+    return JsonResponse(envelope(status=status, message=message), status=http_status)

@@ -155,3 +155,14 @@ def test_it_answers_2001_for_json_nested_too_deeply(api):
     response = api("POST", "/ocpi/test/things", data=b"[" * 100_000 + b"]" * 100_000)
     body = assert_envelope(response, http_status=400, ocpi_status=2001)
     assert "nested too deeply" in body["status_message"]
+
+
+def test_a_request_refused_before_any_view_still_gets_the_envelope(api):
+    response = api("GET", "/ocpi/emsp/versions", headers={"Host": "not-allowed.example"})
+    assert_envelope(response, http_status=400, ocpi_status=2000)
+
+
+def test_outside_ocpi_django_answers_as_usual(ocpi_server, http):
+    response = http.get(f"{ocpi_server}/admin/login/", headers={"Host": "not-allowed.example"}, timeout=10)
+    assert response.status_code == 400
+    assert not response.headers["Content-Type"].startswith("application/json")
