@@ -1,0 +1,140 @@
+"""The staff console for CDRs and CDR conflicts: read-only, as the CPO owns them."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from django.contrib import admin
+from django.contrib.admin.utils import flatten_fieldsets
+from django.db.models import Count, QuerySet
+from django.http import HttpRequest
+from django.urls import reverse
+from django.utils.html import format_html, format_html_join
+from django.utils.safestring import SafeString
+
+from ocpi.cdrs.models import Cdr, CdrConflict
+
+
+class ReadOnly(admin.ModelAdmin):
+    def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> list[str]:
+        return flatten_fieldsets(self.fieldsets or ())
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+
+def periods_table(periods: list[dict[str, Any]]) -> SafeString:
+    """ChargingPeriods as an HTML table: one row per period, its dimensions as ``TYPE volume``."""
+    if not periods:
+        return format_html("{}", "—")
+    rows = format_html_join(
+        "",
+        "<tr><td>{}</td><td>{}</td></tr>",
+        (
+            (period.get("start_date_time", ""), ", ".join(f"{d['type']} {d['volume']}" for d in period["dimensions"]))
+            for period in periods
+        ),
+    )
+    return format_html("<table><tr><th>start</th><th>dimensions</th></tr>{}</table>", rows)
+
+
+def _pre(data: Any) -> SafeString:
+    return format_html("<pre>{}</pre>", json.dumps(data, indent=2, ensure_ascii=False))
+
+
+@admin.register(Cdr)
+class CdrAdmin(ReadOnly):
+    list_display = (
+        "ocpi_id", "partner", "start_date_time", "stop_date_time", "total_energy", "duration", "total_cost",
+        "currency", "auth_id", "token_known", "flagged",
+    )  # fmt: skip
+    list_filter = ("partner", "start_date_time", "currency", "token_known")
+    search_fields = ("ocpi_id", "auth_id", "location_id")
+    list_select_related = ("partner",)
+    date_hierarchy = "start_date_time"
+    fieldsets = (
+        (None, {"fields": ("partner", "country_code", "party_id", "ocpi_id", "last_updated", "received_at")}),
+        ("Driver", {"fields": ("auth_id", "auth_method", "token_known")}),
+        (
+            "Charging",
+            {
+                "fields": (
+                    "start_date_time",
+                    "stop_date_time",
+                    "total_energy",
+                    "total_time",
+                    "total_parking_time",
+                    "total_cost",
+                    "currency",
+                )
+            },
+        ),
+        ("Where", {"fields": ("location_id", "evse_uid", "connector_id")}),
+        ("Charging periods", {"fields": ("charging_periods",)}),
+        ("Conflicting posts", {"fields": ("conflict_links",)}),
+        ("As received", {"fields": ("raw_json",)}),
+    )
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[Cdr]:
+        return super().get_queryset(request).annotate(conflict_count=Count("conflicts"))
+
+    @admin.display(description="duration (h)", ordering="total_time")
+    def duration(self, cdr: Cdr) -> str:
+        return f"{cdr.total_time:.2f}"
+
+    @admin.display(description="conflicts", ordering="conflict_count")
+    def flagged(self, cdr: Cdr) -> int:
+        return int(getattr(cdr, "conflict_count", 0))
+
+    @admin.display(description="charging periods")
+    def charging_periods(self, cdr: Cdr) -> SafeString:
+        return periods_table(cdr.data.get("charging_periods") or [])
+
+    @admin.display(description="conflicts")
+    def conflict_links(self, cdr: Cdr) -> SafeString:
+        conflicts = list(cdr.conflicts.all().only("pk", "received_at", "times_received"))
+        if not conflicts:
+            return format_html("{}", "—")
+        return format_html_join(
+            "",
+            '<p><a href="{}">received {} ({}×)</a></p>',
+            (
+                (reverse("admin:ocpi_cdrs_cdrconflict_change", args=[c.pk]), c.received_at, c.times_received)
+                for c in conflicts
+            ),
+        )
+
+    @admin.display(description="raw JSON")
+    def raw_json(self, cdr: Cdr) -> SafeString:
+        return _pre(cdr.data)
+
+
+@admin.register(CdrConflict)
+class CdrConflictAdmin(ReadOnly):
+    list_display = ("cdr", "partner", "received_at", "last_received_at", "times_received")
+    list_filter = ("cdr__partner", "received_at")
+    search_fields = ("cdr__ocpi_id", "cdr__auth_id")
+    list_select_related = ("cdr__partner",)
+    fieldsets = (
+        (None, {"fields": ("cdr", "received_at", "last_received_at", "times_received")}),
+        ("Bodies", {"fields": ("stored_json", "received_json")}),
+    )
+
+    @admin.display(description="partner")
+    def partner(self, conflict: CdrConflict) -> str:
+        return str(conflict.cdr.partner)
+
+    @admin.display(description="stored CDR (kept)")
+    def stored_json(self, conflict: CdrConflict) -> SafeString:
+        return _pre(conflict.cdr.data)
+
+    @admin.display(description="conflicting CDR (not applied)")
+    def received_json(self, conflict: CdrConflict) -> SafeString:
+        return _pre(conflict.data)

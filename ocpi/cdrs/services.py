@@ -1,0 +1,81 @@
+"""The only write path for CDRs: a CPO's POST and a later sync pull both end here.
+
+A CDR is stored once and never changed (reference §4.3). The same CDR posted again is
+answered with the stored one; a different body under a stored id is kept aside as a
+``CdrConflict`` for review (DESIGN.md §4 "CDR POST").
+"""
+
+from __future__ import annotations
+
+import enum
+import hashlib
+import json
+from typing import Any
+
+from django.db import IntegrityError, transaction
+from django.db.models import F
+from django.utils import timezone
+
+from ocpi.cdrs import schemas
+from ocpi.cdrs.models import Cdr, CdrConflict
+from ocpi.core.types import ci_normalize
+
+
+class Outcome(enum.Enum):
+    CREATED = "created"
+    DUPLICATE = "duplicate"  # the same CDR again: nothing stored
+    CONFLICT = "conflict"  # a different CDR under a stored id: kept aside, flagged
+
+
+def cdr_receive(*, partner_id: int, country_code: str, party_id: str, cdr: schemas.CDR) -> tuple[int, Outcome]:
+    """Store a CDR; returns our id of the stored CDR (new or existing) and what happened."""
+    key = {
+        "partner_id": partner_id,
+        "country_code": country_code.upper(),
+        "party_id": party_id.upper(),
+        "ocpi_id_ci": ci_normalize(cdr.id),
+    }
+    data = schemas.as_json(cdr)
+    with transaction.atomic():
+        try:
+            with transaction.atomic():
+                created = Cdr.objects.create(**key, **_columns(data, cdr))
+            return created.pk, Outcome.CREATED
+        except IntegrityError:
+            stored = Cdr.objects.only("pk", "data").get(**key)
+        if stored.data == data:
+            return stored.pk, Outcome.DUPLICATE
+        _keep_conflict(stored, data)
+        return stored.pk, Outcome.CONFLICT
+
+
+def _keep_conflict(stored: Cdr, data: dict[str, Any]) -> None:
+    body_hash = hashlib.sha256(json.dumps(data, sort_keys=True).encode()).hexdigest()
+    conflict, created = CdrConflict.objects.get_or_create(cdr=stored, body_hash=body_hash, defaults={"data": data})
+    if not created:
+        CdrConflict.objects.filter(pk=conflict.pk).update(
+            times_received=F("times_received") + 1, last_received_at=timezone.now()
+        )
+
+
+def _columns(data: dict[str, Any], cdr: schemas.CDR) -> dict[str, Any]:
+    location = data["location"]
+    evse = (location.get("evses") or [{}])[0]
+    connector = (evse.get("connectors") or [{}])[0]
+    return {
+        "ocpi_id": cdr.id,
+        "start_date_time": cdr.start_date_time,
+        "stop_date_time": cdr.stop_date_time,
+        "auth_id": cdr.auth_id,
+        "auth_method": cdr.auth_method,
+        "total_energy": cdr.total_energy,
+        "total_time": cdr.total_time,
+        "total_parking_time": cdr.total_parking_time,
+        "total_cost": cdr.total_cost,
+        "currency": cdr.currency,
+        "location_id": location["id"],
+        "evse_uid": evse.get("uid", ""),
+        "connector_id": connector.get("id", ""),
+        "last_updated": cdr.last_updated,
+        "data": data,
+    }
