@@ -13,7 +13,7 @@ from django.conf import settings
 
 from ocpi.core.client.attempts import Call, Failure, OcpiReply, encode_body, response_outcome
 from ocpi.core.client.connection import transport_failure
-from ocpi.core.client.errors import OcpiTransportError
+from ocpi.core.client.errors import OcpiProtocolError, OcpiTransportError
 from ocpi.core.client.pages import DEFAULT_MAX_PAGES, OcpiPage, PageReader
 from ocpi.core.client.sessions import TokenAuth, TokenEncoding, encode_token, partner_session
 from ocpi.core.client.urls import QueryParams, full_url
@@ -23,6 +23,34 @@ from ocpi.core.urlsafety import UnsafeUrl, check_partner_url
 
 # The package's name, as when the client was one module: logging configuration keeps matching.
 logger = logging.getLogger("ocpi.core.client")
+
+
+class _BodyRefused(Exception):
+    def __init__(self, reason: str, *, transient: bool) -> None:
+        super().__init__(reason)
+        self.transient = transient
+
+
+def _read_body(response: requests.Response, *, started: float) -> None:
+    """Read the answer into ``response.content`` with a size cap and an overall deadline: the
+    read timeout applies to each socket read, so a partner trickling bytes could otherwise hold
+    a worker forever, and an endless body could exhaust memory."""
+    limit = settings.OCPI_CLIENT_MAX_RESPONSE_BYTES
+    deadline = started + settings.OCPI_CLIENT_TOTAL_TIMEOUT
+    chunks, size = [], 0
+    try:
+        while chunk := response.raw.read1(64 * 1024, decode_content=True):  # what arrived, not a full block
+            size += len(chunk)
+            if size > limit:
+                raise _BodyRefused(f"the answer is larger than {limit} bytes", transient=False)
+            if time.perf_counter() > deadline:
+                raise _BodyRefused(
+                    f"the answer took longer than {settings.OCPI_CLIENT_TOTAL_TIMEOUT} s", transient=True
+                )
+            chunks.append(chunk)
+    finally:
+        response.close()
+    response._content = b"".join(chunks)  # what response.content returns from now on
 
 
 class OcpiClient:
@@ -180,10 +208,17 @@ class OcpiClient:
                 timeout=self.timeout,
                 # A redirect could lead past the checks made on partner URLs; treat it as an error.
                 allow_redirects=False,
+                stream=True,  # the body is read by _read_body, bounded in size and time
             )
+            _read_body(response, started=started)
         except requests.RequestException as exc:
             duration_ms = (time.perf_counter() - started) * 1000
             failure = transport_failure(call, exc, timeout=self.timeout, secrets=self._secrets)
+            self._journal(call, duration_ms, error=str(failure.error))
+            return failure
+        except _BodyRefused as exc:
+            duration_ms = (time.perf_counter() - started) * 1000
+            failure = self._refused_body(call, str(exc), transient=exc.transient)
             self._journal(call, duration_ms, error=str(failure.error))
             return failure
         duration_ms = (time.perf_counter() - started) * 1000
@@ -192,6 +227,16 @@ class OcpiClient:
         self._journal(call, duration_ms, response=response, ocpi_status=ocpi_status, error=error)
         logger.debug("OCPI %s %s: HTTP %s", call.method, self._scrub(call.url), response.status_code)
         return outcome
+
+    def _refused_body(self, call: Call, reason: str, *, transient: bool) -> Failure:
+        error_type = OcpiTransportError if transient else OcpiProtocolError
+        error = error_type(
+            f"{call.method} {self._scrub(call.url)}: {reason}",
+            method=call.method,
+            url=self._scrub(call.url),
+            transient=transient,
+        )
+        return Failure(error, reason=reason, retry=transient and call.idempotent)
 
     def _delay(self, attempt: int, wait: float | None) -> float:
         if wait is not None:

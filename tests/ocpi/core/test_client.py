@@ -571,3 +571,56 @@ def test_it_refuses_loopback_urls_unless_allowed_without_calling_them(server, se
         make_client().get(server.url("/versions"))
     assert raised.value.transient is False
     assert server.received == []
+
+
+@pytest.mark.django_db
+def test_an_answer_over_the_size_cap_is_refused(server, settings):
+    settings.OCPI_CLIENT_MAX_RESPONSE_BYTES = 1024
+    server.enqueue("/big", Reply.ocpi(["x" * 200] * 20))
+    with pytest.raises(OcpiProtocolError, match="larger than 1024 bytes") as raised:
+        make_client().get(server.url("/big"))
+    assert raised.value.transient is False
+
+
+@pytest.mark.django_db
+def test_an_answer_trickling_past_the_overall_deadline_is_cut_off(settings):
+    import threading
+
+    settings.OCPI_CLIENT_TOTAL_TIMEOUT = 1
+    listener = socket.create_server(("127.0.0.1", 0))
+    port = listener.getsockname()[1]
+    stop = threading.Event()
+
+    def trickle():
+        connection, _ = listener.accept()
+        with connection:
+            connection.recv(65536)
+            connection.sendall(b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: 1000\r\n\r\n")
+            while not stop.wait(0.2):  # one byte at a time: each read is quick, the whole is not
+                try:
+                    connection.sendall(b" ")
+                except OSError:
+                    return
+
+    threading.Thread(target=trickle, daemon=True).start()
+    started = time.monotonic()
+    try:
+        with pytest.raises(OcpiTransportError, match="took longer than 1 s"):
+            make_client(max_retries=0, read_timeout=5).get(f"http://127.0.0.1:{port}/slow")
+    finally:
+        stop.set()
+        listener.close()
+    assert time.monotonic() - started < 4
+
+
+@pytest.mark.django_db
+def test_a_gzip_encoded_answer_is_read_through_the_bounded_reader(server):
+    import gzip
+
+    body = gzip.compress(
+        json.dumps({"data": ["a" * 5000], "status_code": 1000, "timestamp": "2024-01-01T00:00:00Z"}).encode()
+    )
+    server.enqueue(
+        "/gz", Reply(status=200, body=body, headers={"Content-Type": "application/json", "Content-Encoding": "gzip"})
+    )
+    assert make_client().get(server.url("/gz")).data == ["a" * 5000]
