@@ -7,3 +7,8 @@ class LocationsConfig(AppConfig):
     name = "ocpi.locations"
     label = "ocpi_locations"
     verbose_name = "Locations"
+
+    def ready(self) -> None:
+        from ocpi.core.registry import ModuleSpec, registry  # noqa: PLC0415 (apps must be ready)
+
+        registry.register(ModuleSpec(identifier="locations", version="2.1.1", urls="ocpi.locations.urls"))

@@ -1,22 +1,27 @@
-"""OCPI 2.1.1 Locations module wire objects (reference §5.2): Location, EVSE, Connector."""
+"""OCPI 2.1.1 Locations module wire objects (reference §5.2): Location, EVSE, Connector, and
+the PATCH bodies of each level (every field optional; absent is ``UNSET``, ``null`` clears an
+optional field and is refused for a required one).
+
+Beyond the spec's maxima: ids are at least one character (they are URL segments), ``country``
+is exactly three (ISO 3166-1 alpha-3), percentages are 0–100, and ids repeated inside one list
+(EVSE uids of a Location, connector ids of an EVSE) are refused, since they address the objects.
+"""
 
 from __future__ import annotations
 
 from datetime import UTC, datetime
 from typing import Annotated, Literal
 
-from msgspec import Meta
+from msgspec import UNSET, Meta, UnsetType
 
 from ocpi.core.wire_types import (
     BusinessDetails,
     DisplayText,
     Image,
-    String3,
     String4,
     String10,
     String16,
     String36,
-    String39,
     String45,
     String48,
     String64,
@@ -97,6 +102,11 @@ Latitude = Annotated[str, Meta(max_length=10, pattern=_LATITUDE + r"\Z")]
 Longitude = Annotated[str, Meta(max_length=11, pattern=_LONGITUDE + r"\Z")]
 HourMinute = Annotated[str, Meta(max_length=5, pattern=_HOUR_MINUTE + r"\Z")]
 Weekday = Annotated[int, Meta(ge=1, le=7)]
+LocationId = Annotated[str, Meta(min_length=1, max_length=39)]
+EvseUid = Annotated[str, Meta(min_length=1, max_length=39)]
+ConnectorId = Annotated[str, Meta(min_length=1, max_length=36)]
+CountryAlpha3 = Annotated[str, Meta(min_length=3, max_length=3)]
+Percentage = Annotated[float, Meta(ge=0, le=100)]
 
 
 class GeoLocation(WireObject, kw_only=True):
@@ -131,6 +141,14 @@ class Hours(WireObject, kw_only=True):
     exceptional_openings: list[ExceptionalPeriod] | None = None
     exceptional_closings: list[ExceptionalPeriod] | None = None
 
+    def __post_init__(self) -> None:
+        # Reference §5.2: a choice of regular_hours or twentyfourseven (true); the spec's own
+        # example adds "twentyfourseven": false beside regular_hours, which is accepted.
+        if self.twentyfourseven and self.regular_hours:
+            raise ValueError("give regular_hours or twentyfourseven true, not both")
+        if not self.twentyfourseven and not self.regular_hours:
+            raise ValueError("give regular_hours or twentyfourseven true")
+
 
 class StatusSchedule(WireObject, kw_only=True):
     period_begin: datetime
@@ -144,7 +162,7 @@ class StatusSchedule(WireObject, kw_only=True):
 
 class EnergySource(WireObject, kw_only=True):
     source: EnergySourceCategory
-    percentage: float
+    percentage: Percentage
 
 
 class EnvironmentalImpact(WireObject, kw_only=True):
@@ -161,7 +179,7 @@ class EnergyMix(WireObject, kw_only=True):
 
 
 class Connector(WireObject, kw_only=True):
-    id: String36
+    id: ConnectorId
     standard: ConnectorType
     format: ConnectorFormat
     power_type: PowerType
@@ -177,7 +195,7 @@ class Connector(WireObject, kw_only=True):
 
 
 class EVSE(WireObject, kw_only=True):
-    uid: String39
+    uid: EvseUid
     evse_id: String48 | None = None
     status: Status
     status_schedule: list[StatusSchedule] | None = None
@@ -194,16 +212,17 @@ class EVSE(WireObject, kw_only=True):
     def __post_init__(self) -> None:
         if self.last_updated.tzinfo is not UTC:  # fast path: "Z" already decodes to UTC
             self.last_updated = as_utc(self.last_updated)
+        _refuse_repeated("connectors", "id", [connector.id for connector in self.connectors])
 
 
 class Location(WireObject, kw_only=True):
-    id: String39
+    id: LocationId
     type: LocationType
     name: String255 | None = None
     address: String45
     city: String45
     postal_code: String10
-    country: String3
+    country: CountryAlpha3
     coordinates: GeoLocation
     related_locations: list[AdditionalGeoLocation] | None = None
     evses: list[EVSE] | None = None
@@ -222,3 +241,80 @@ class Location(WireObject, kw_only=True):
     def __post_init__(self) -> None:
         if self.last_updated.tzinfo is not UTC:  # fast path: "Z" already decodes to UTC
             self.last_updated = as_utc(self.last_updated)
+        if self.evses:
+            _refuse_repeated("evses", "uid", [evse.uid for evse in self.evses])
+
+
+class ConnectorPatch(WireObject, kw_only=True):
+    id: ConnectorId | UnsetType = UNSET
+    standard: ConnectorType | UnsetType = UNSET
+    format: ConnectorFormat | UnsetType = UNSET
+    power_type: PowerType | UnsetType = UNSET
+    voltage: int | UnsetType = UNSET
+    amperage: int | UnsetType = UNSET
+    tariff_id: String36 | UnsetType | None = UNSET
+    terms_and_conditions: Url | UnsetType | None = UNSET
+    last_updated: datetime | UnsetType = UNSET
+
+    def __post_init__(self) -> None:
+        if self.last_updated is not UNSET:
+            self.last_updated = as_utc(self.last_updated)
+
+
+class EvsePatch(WireObject, kw_only=True):
+    uid: EvseUid | UnsetType = UNSET
+    evse_id: String48 | UnsetType | None = UNSET
+    status: Status | UnsetType = UNSET
+    status_schedule: list[StatusSchedule] | UnsetType | None = UNSET
+    capabilities: list[Capability] | UnsetType | None = UNSET
+    connectors: Annotated[list[Connector], Meta(min_length=1)] | UnsetType = UNSET
+    floor_level: String4 | UnsetType | None = UNSET
+    coordinates: GeoLocation | UnsetType | None = UNSET
+    physical_reference: String16 | UnsetType | None = UNSET
+    directions: list[DisplayText] | UnsetType | None = UNSET
+    parking_restrictions: list[ParkingRestriction] | UnsetType | None = UNSET
+    images: list[Image] | UnsetType | None = UNSET
+    last_updated: datetime | UnsetType = UNSET
+
+    def __post_init__(self) -> None:
+        if self.last_updated is not UNSET:
+            self.last_updated = as_utc(self.last_updated)
+        if self.connectors is not UNSET:
+            _refuse_repeated("connectors", "id", [connector.id for connector in self.connectors])
+
+
+class LocationPatch(WireObject, kw_only=True):
+    id: LocationId | UnsetType = UNSET
+    type: LocationType | UnsetType = UNSET
+    name: String255 | UnsetType | None = UNSET
+    address: String45 | UnsetType = UNSET
+    city: String45 | UnsetType = UNSET
+    postal_code: String10 | UnsetType = UNSET
+    country: CountryAlpha3 | UnsetType = UNSET
+    coordinates: GeoLocation | UnsetType = UNSET
+    related_locations: list[AdditionalGeoLocation] | UnsetType | None = UNSET
+    evses: list[EVSE] | UnsetType | None = UNSET  # replaces the list (2.1.1 is silent; 2.2.1 rule)
+    directions: list[DisplayText] | UnsetType | None = UNSET
+    operator: BusinessDetails | UnsetType | None = UNSET
+    suboperator: BusinessDetails | UnsetType | None = UNSET
+    owner: BusinessDetails | UnsetType | None = UNSET
+    facilities: list[Facility] | UnsetType | None = UNSET
+    time_zone: String255 | UnsetType | None = UNSET
+    opening_times: Hours | UnsetType | None = UNSET
+    charging_when_closed: bool | UnsetType | None = UNSET
+    images: list[Image] | UnsetType | None = UNSET
+    energy_mix: EnergyMix | UnsetType | None = UNSET
+    last_updated: datetime | UnsetType = UNSET
+
+    def __post_init__(self) -> None:
+        if self.last_updated is not UNSET:
+            self.last_updated = as_utc(self.last_updated)
+        if self.evses:
+            _refuse_repeated("evses", "uid", [evse.uid for evse in self.evses])
+
+
+def _refuse_repeated(field: str, key: str, ids: list[str]) -> None:
+    # msgspec turns this ValueError into a ValidationError naming the object's path.
+    if len(set(ids)) != len(ids):
+        repeated = sorted({one for one in ids if ids.count(one) > 1})
+        raise ValueError(f"{field}: {key} repeated: {', '.join(repeated)}")

@@ -1,0 +1,366 @@
+"""The only write path for Locations, EVSEs and connectors: a CPO push and a later sync pull
+both end here (reference §4.1.1, DESIGN.md §4).
+
+Rules kept here, at every level:
+
+* Each write runs in one transaction that first locks the Location row (lock order: Location,
+  then its EVSEs and connectors), so concurrent writers of one Location are serialised and the
+  stale rule is applied to what the previous writer committed.
+* Stale: a write whose ``last_updated`` is older than the stored object's changes nothing.
+  A PATCH without ``last_updated`` counts as changed when received.
+* An EVSE or connector change moves ``last_updated`` of its EVSE and Location forward to its own.
+* PATCH: given fields replace stored ones, ``null`` clears an optional one; ``evses`` in a
+  Location PATCH and ``connectors`` in an EVSE PATCH replace the list.
+* Nothing is deleted: an EVSE the CPO leaves out of a Location's list is kept, REMOVED and
+  unlisted (see models.py). Connectors left out of an EVSE are deleted: they have no status.
+
+``*_put`` return True when the object was created (the view answers 201), False otherwise.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import datetime
+from decimal import Decimal
+from typing import Any
+
+import msgspec
+from django.db import IntegrityError, transaction
+from django.db.models import Max
+from django.utils import timezone
+
+from ocpi.core.errors import ObjectNotFound
+from ocpi.core.objects import is_stale, received_last_updated
+from ocpi.core.types import format_datetime
+from ocpi.locations import schemas
+from ocpi.locations.models import Connector, Evse, Location
+
+REMOVED = "REMOVED"
+
+# --- Location ------------------------------------------------------------------------------
+
+
+def location_put(*, partner_id: int, country_code: str, party_id: str, location: schemas.Location) -> bool:
+    """Create or replace a whole Location, its EVSEs included."""
+    data = _location_data(location)
+    with transaction.atomic():
+        row = _locked_location(partner_id, country_code, party_id, location.id)
+        created = False
+        if row is None:
+            row, created = _create_location(
+                partner_id=partner_id,
+                country_code=country_code,
+                party_id=party_id,
+                location_id=location.id,
+                data=data,
+                at=location.last_updated,
+            )
+        if not created:
+            if is_stale(stored=row.last_updated, incoming=location.last_updated):
+                return False
+            _set_location(row, data, location.last_updated)
+        _replace_evses(row, location.evses or [], at=location.last_updated)
+    return created
+
+
+def location_patch(
+    *, partner_id: int, country_code: str, party_id: str, location_id: str, patch: schemas.LocationPatch
+) -> None:
+    """Apply a partial Location; ObjectNotFound when the Location is unknown."""
+    at = received_last_updated(_given_or_none(patch.last_updated))
+    given = _given(patch)
+    with transaction.atomic():
+        row = _required_location(partner_id, country_code, party_id, location_id)
+        if is_stale(stored=row.last_updated, incoming=at):
+            return
+        if given.get("evses") is not None:
+            given["evses"] = []  # a marker that the list was sent: its EVSEs live in their rows
+        _set_location(row, _merged(row.data, given), at)
+        if patch.evses is not msgspec.UNSET:
+            _replace_evses(row, patch.evses or [], at=at)
+
+
+# --- EVSE ----------------------------------------------------------------------------------
+
+
+def evse_put(*, partner_id: int, country_code: str, party_id: str, location_id: str, evse: schemas.EVSE) -> bool:
+    """Add an EVSE to a known Location or replace one; ObjectNotFound when the Location is unknown."""
+    with transaction.atomic():
+        location = _required_location(partner_id, country_code, party_id, location_id)
+        stored = Evse.objects.filter(location=location, uid=evse.uid).first()
+        if stored is not None and is_stale(stored=stored.last_updated, incoming=evse.last_updated):
+            return False
+        created = stored is None
+        if stored is None:
+            stored = Evse(location=location, uid=evse.uid, position=_next_evse_position(location))
+        else:
+            Connector.objects.filter(evse=stored).delete()
+        _set_evse(stored, _evse_data(evse), evse.last_updated)
+        stored.listed = True  # an EVSE the CPO puts is part of its Location again
+        stored.save()
+        _replace_connectors([(stored, evse.connectors)])
+        _touch_location(location, evse.last_updated)
+    return created
+
+
+def evse_patch(
+    *, partner_id: int, country_code: str, party_id: str, location_id: str, evse_uid: str, patch: schemas.EvsePatch
+) -> None:
+    """Apply a partial EVSE; ObjectNotFound when the Location or the EVSE is unknown."""
+    at = received_last_updated(_given_or_none(patch.last_updated))
+    given = _given(patch)
+    given.pop("connectors", None)
+    with transaction.atomic():
+        location = _required_location(partner_id, country_code, party_id, location_id)
+        stored = _required_evse(location, evse_uid)
+        if is_stale(stored=stored.last_updated, incoming=at):
+            return
+        _set_evse(stored, _merged(stored.data, given), at)
+        stored.save(update_fields=["evse_id", "status", "data", "last_updated"])
+        if patch.connectors is not msgspec.UNSET:
+            Connector.objects.filter(evse=stored).delete()
+            _replace_connectors([(stored, patch.connectors)])
+        _touch_location(location, at)
+
+
+# --- Connector -----------------------------------------------------------------------------
+
+
+def connector_put(
+    *,
+    partner_id: int,
+    country_code: str,
+    party_id: str,
+    location_id: str,
+    evse_uid: str,
+    connector: schemas.Connector,
+) -> bool:
+    """Add a connector to a known EVSE or replace one; ObjectNotFound when its EVSE is unknown."""
+    with transaction.atomic():
+        location = _required_location(partner_id, country_code, party_id, location_id)
+        evse = _required_evse(location, evse_uid)
+        stored = Connector.objects.filter(evse=evse, connector_id=connector.id).first()
+        if stored is not None and is_stale(stored=stored.last_updated, incoming=connector.last_updated):
+            return False
+        created = stored is None
+        if stored is None:
+            position = evse.connectors.aggregate(last=Max("position"))["last"]
+            stored = Connector(evse=evse, connector_id=connector.id, position=0 if position is None else position + 1)
+        _set_connector(stored, _plain(connector), connector.last_updated)
+        stored.save()
+        _touch_evse(evse, connector.last_updated)
+        _touch_location(location, connector.last_updated)
+    return created
+
+
+def connector_patch(
+    *,
+    partner_id: int,
+    country_code: str,
+    party_id: str,
+    location_id: str,
+    evse_uid: str,
+    connector_id: str,
+    patch: schemas.ConnectorPatch,
+) -> None:
+    """Apply a partial connector; ObjectNotFound when the Location, EVSE or connector is unknown."""
+    at = received_last_updated(_given_or_none(patch.last_updated))
+    given = _given(patch)
+    with transaction.atomic():
+        location = _required_location(partner_id, country_code, party_id, location_id)
+        evse = _required_evse(location, evse_uid)
+        stored = Connector.objects.filter(evse=evse, connector_id=connector_id).first()
+        if stored is None:
+            raise ObjectNotFound(f"No connector {connector_id!r} in EVSE {evse_uid!r}")
+        if is_stale(stored=stored.last_updated, incoming=at):
+            return
+        _set_connector(stored, _merged(stored.data, given), at)
+        stored.save()
+        _touch_evse(evse, at)
+        _touch_location(location, at)
+
+
+# --- rows ----------------------------------------------------------------------------------
+
+
+def _locked_location(partner_id: int, country_code: str, party_id: str, location_id: str) -> Location | None:
+    return (
+        Location.objects.select_for_update()
+        .filter(partner_id=partner_id, country_code=country_code, party_id=party_id, ocpi_id=location_id)
+        .first()
+    )
+
+
+def _required_location(partner_id: int, country_code: str, party_id: str, location_id: str) -> Location:
+    row = _locked_location(partner_id, country_code, party_id, location_id)
+    if row is None:
+        raise ObjectNotFound(f"No Location {location_id!r} under {country_code}/{party_id}: PUT it first")
+    return row
+
+
+def _required_evse(location: Location, evse_uid: str) -> Evse:
+    evse = Evse.objects.filter(location=location, uid=evse_uid).first()
+    if evse is None:
+        raise ObjectNotFound(f"No EVSE {evse_uid!r} in Location {location.ocpi_id!r}")
+    return evse
+
+
+def _create_location(
+    *, partner_id: int, country_code: str, party_id: str, location_id: str, data: dict[str, Any], at: datetime
+) -> tuple[Location, bool]:
+    row = Location(partner_id=partner_id, country_code=country_code, party_id=party_id, ocpi_id=location_id)
+    _set_location(row, data, at, save=False)
+    try:
+        with transaction.atomic():  # a savepoint: a concurrent first PUT may win the insert
+            row.save(force_insert=True)
+    except IntegrityError:
+        winner = _locked_location(partner_id, country_code, party_id, location_id)
+        if winner is None:
+            raise
+        return winner, False
+    return row, True
+
+
+def _set_location(row: Location, data: dict[str, Any], at: datetime, *, save: bool = True) -> None:
+    coordinates = data["coordinates"]
+    row.type = data["type"]
+    row.name = data.get("name") or ""
+    row.address = data["address"]
+    row.city = data["city"]
+    row.postal_code = data["postal_code"]
+    row.country = data["country"]
+    row.latitude = Decimal(coordinates["latitude"])
+    row.longitude = Decimal(coordinates["longitude"])
+    row.data = data
+    row.last_updated = at
+    if save:
+        row.save()
+
+
+def _touch_location(location: Location, at: datetime) -> None:
+    if at > location.last_updated:
+        Location.objects.filter(pk=location.pk).update(last_updated=at, updated=timezone.now())
+        location.last_updated = at
+
+
+def _next_evse_position(location: Location) -> int:
+    last = location.evses.aggregate(last=Max("position"))["last"]
+    return 0 if last is None else last + 1
+
+
+def _set_evse(evse: Evse, data: dict[str, Any], at: datetime) -> None:
+    evse.evse_id = data.get("evse_id") or ""
+    evse.status = data["status"]
+    evse.data = data
+    evse.last_updated = at
+
+
+def _touch_evse(evse: Evse, at: datetime) -> None:
+    if at > evse.last_updated:
+        Evse.objects.filter(pk=evse.pk).update(last_updated=at)
+        evse.last_updated = at
+
+
+def _set_connector(connector: Connector, data: dict[str, Any], at: datetime) -> None:
+    connector.standard = data["standard"]
+    connector.format = data["format"]
+    connector.power_type = data["power_type"]
+    connector.voltage = data["voltage"]
+    connector.amperage = data["amperage"]
+    connector.tariff_id = data.get("tariff_id") or ""
+    connector.data = data
+    connector.last_updated = at
+
+
+def _replace_evses(location: Location, evses: list[schemas.EVSE], *, at: datetime) -> None:
+    """The Location's EVSE list becomes ``evses``; stored EVSEs left out turn REMOVED, unlisted."""
+    stored = {evse.uid: evse for evse in Evse.objects.filter(location=location)}
+    Connector.objects.filter(evse__location=location, evse__uid__in=[evse.uid for evse in evses]).delete()
+    new: list[Evse] = []
+    changed: list[Evse] = []
+    for position, evse in enumerate(evses):
+        row = stored.pop(evse.uid, None)
+        if row is None:
+            row = Evse(location=location, uid=evse.uid)
+            new.append(row)
+        else:
+            changed.append(row)
+        row.position, row.listed = position, True
+        _set_evse(row, _evse_data(evse), evse.last_updated)
+    for row in stored.values():
+        if row.listed or row.status != REMOVED:
+            row.listed, row.status = False, REMOVED
+            row.data = {**row.data, "status": REMOVED}
+            row.last_updated = max(row.last_updated, at)
+            changed.append(row)
+    Evse.objects.bulk_create(new)
+    Evse.objects.bulk_update(changed, ["evse_id", "status", "position", "listed", "data", "last_updated"])
+    by_uid = {row.uid: row for row in (*new, *changed)}
+    _replace_connectors([(by_uid[evse.uid], evse.connectors) for evse in evses])
+
+
+def _replace_connectors(pairs: Iterable[tuple[Evse, list[schemas.Connector]]]) -> None:
+    """Store the connectors of EVSEs whose old connectors are already gone."""
+    rows = []
+    for evse, connectors in pairs:
+        for position, connector in enumerate(connectors):
+            row = Connector(evse=evse, connector_id=connector.id, position=position)
+            _set_connector(row, _plain(connector), connector.last_updated)
+            rows.append(row)
+    Connector.objects.bulk_create(rows)
+
+
+# --- wire data -----------------------------------------------------------------------------
+
+
+def _location_data(location: schemas.Location) -> dict[str, Any]:
+    data = _plain(location)
+    if "evses" in data:
+        data["evses"] = []  # a marker that the CPO sent the list; its EVSEs live in their rows
+    return data
+
+
+def _evse_data(evse: schemas.EVSE) -> dict[str, Any]:
+    data = _plain(evse)
+    del data["connectors"]
+    return data
+
+
+def _plain(obj: msgspec.Struct) -> dict[str, Any]:
+    """A wire object as stored JSON: DateTimes as ``YYYY-MM-DDTHH:MM:SSZ``, no ``last_updated``
+    (its column holds it). Fields absent or null are left out; a PATCH keeps given nulls."""
+    data: dict[str, Any] = _normalised(msgspec.to_builtins(obj, builtin_types=(datetime,)))
+    data.pop("last_updated", None)
+    return data
+
+
+def _normalised(value: Any) -> Any:
+    if isinstance(value, dict):
+        return {key: _normalised(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [_normalised(item) for item in value]
+    if isinstance(value, datetime):
+        return format_datetime(value)
+    return value
+
+
+def _given(patch: msgspec.Struct) -> dict[str, Any]:
+    """The fields a PATCH gave (``None`` for an explicit null), ids and last_updated aside."""
+    given = _plain(patch)
+    for identifier in ("id", "uid"):
+        given.pop(identifier, None)
+    return given
+
+
+def _merged(data: dict[str, Any], given: dict[str, Any]) -> dict[str, Any]:
+    merged = dict(data)
+    for name, value in given.items():
+        if value is None:
+            merged.pop(name, None)
+        else:
+            merged[name] = value
+    return merged
+
+
+def _given_or_none(value: datetime | msgspec.UnsetType) -> datetime | None:
+    return None if value is msgspec.UNSET else value
