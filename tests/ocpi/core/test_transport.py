@@ -166,3 +166,8 @@ def test_outside_ocpi_django_answers_as_usual(ocpi_server, http):
     response = http.get(f"{ocpi_server}/admin/login/", headers={"Host": "not-allowed.example"}, timeout=10)
     assert response.status_code == 400
     assert not response.headers["Content-Type"].startswith("application/json")
+
+
+def test_a_5_mb_body_is_413_with_the_default_cap(api):
+    response = api("PUT", "/ocpi/emsp/2.1.1/sessions/NL/CPO/huge", data=b'{"id": "' + b"x" * 5_000_000 + b'"}')
+    assert_envelope(response, http_status=413, ocpi_status=2000)
