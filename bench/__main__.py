@@ -26,6 +26,7 @@ def _module(name: str) -> Benchmark:
 
 BENCHMARKS: dict[str, Benchmark] = {
     "wire_formats": _module("bench.wire_formats"),
+    "receivers": _module("bench.receivers"),
     "journal": _module("bench.journal"),
 }
 
