@@ -34,6 +34,9 @@ PartyId = Annotated[str, Meta(min_length=3, max_length=3)]
 Currency = Annotated[str, Meta(min_length=3, max_length=3)]
 Int5 = Annotated[int, Meta(ge=0, le=99_999)]
 ImageCategory = Literal["CHARGER", "ENTRANCE", "LOCATION", "NETWORK", "OPERATOR", "OTHER", "OWNER"]
+EnergySourceCategory = Literal["NUCLEAR", "GENERAL_FOSSIL", "COAL", "GAS", "GENERAL_GREEN", "SOLAR", "WIND", "WATER"]
+EnvironmentalImpactCategory = Literal["NUCLEAR_WASTE", "CARBON_DIOXIDE"]
+Percentage = Annotated[float, Meta(ge=0, le=100)]
 
 
 def as_utc(moment: datetime) -> datetime:
@@ -68,3 +71,24 @@ class BusinessDetails(WireObject, kw_only=True):
     name: Annotated[str, Meta(min_length=1, max_length=100)]
     website: Url | None = None
     logo: Image | None = None
+
+
+# EnergyMix (reference §5.2.4) belongs to both Locations and Tariffs.
+
+
+class EnergySource(WireObject, kw_only=True):
+    source: EnergySourceCategory
+    percentage: Percentage
+
+
+class EnvironmentalImpact(WireObject, kw_only=True):
+    source: EnvironmentalImpactCategory
+    amount: float
+
+
+class EnergyMix(WireObject, kw_only=True):
+    is_green_energy: bool
+    energy_sources: list[EnergySource] | None = None
+    environ_impact: list[EnvironmentalImpact] | None = None
+    supplier_name: String64 | None = None
+    energy_product_name: String64 | None = None

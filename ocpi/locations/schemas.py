@@ -17,6 +17,7 @@ from msgspec import UNSET, Meta, UnsetType
 from ocpi.core.wire_types import (
     BusinessDetails,
     DisplayText,
+    EnergyMix,
     Image,
     String4,
     String10,
@@ -24,7 +25,6 @@ from ocpi.core.wire_types import (
     String36,
     String45,
     String48,
-    String64,
     String255,
     Url,
     WireObject,
@@ -92,8 +92,6 @@ Facility = Literal[
     "WIFI",
 ]
 ImageCategory = Literal["CHARGER", "ENTRANCE", "LOCATION", "NETWORK", "OPERATOR", "OTHER", "OWNER"]
-EnergySourceCategory = Literal["NUCLEAR", "GENERAL_FOSSIL", "COAL", "GAS", "GENERAL_GREEN", "SOLAR", "WIND", "WATER"]
-EnvironmentalImpactCategory = Literal["NUCLEAR_WASTE", "CARBON_DIOXIDE"]
 
 _LATITUDE = r"^-?[0-9]{1,2}\.[0-9]{6}"
 _LONGITUDE = r"^-?[0-9]{1,3}\.[0-9]{6}"
@@ -106,7 +104,6 @@ LocationId = Annotated[str, Meta(min_length=1, max_length=39)]
 EvseUid = Annotated[str, Meta(min_length=1, max_length=39)]
 ConnectorId = Annotated[str, Meta(min_length=1, max_length=36)]
 CountryAlpha3 = Annotated[str, Meta(min_length=3, max_length=3)]
-Percentage = Annotated[float, Meta(ge=0, le=100)]
 
 
 class GeoLocation(WireObject, kw_only=True):
@@ -158,24 +155,6 @@ class StatusSchedule(WireObject, kw_only=True):
     def __post_init__(self) -> None:
         self.period_begin = as_utc(self.period_begin)
         self.period_end = as_utc(self.period_end) if self.period_end is not None else None
-
-
-class EnergySource(WireObject, kw_only=True):
-    source: EnergySourceCategory
-    percentage: Percentage
-
-
-class EnvironmentalImpact(WireObject, kw_only=True):
-    source: EnvironmentalImpactCategory
-    amount: float
-
-
-class EnergyMix(WireObject, kw_only=True):
-    is_green_energy: bool
-    energy_sources: list[EnergySource] | None = None
-    environ_impact: list[EnvironmentalImpact] | None = None
-    supplier_name: String64 | None = None
-    energy_product_name: String64 | None = None
 
 
 class Connector(WireObject, kw_only=True):

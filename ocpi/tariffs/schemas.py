@@ -5,8 +5,7 @@ absent is ``UNSET``, ``null`` clears an optional field and is refused for a requ
 Beyond the spec: the tariff id is at least one character (it is a URL segment); prices,
 ``step_size``, energies, powers and durations are not negative (as ChargeMap's schema, which
 what we serve must pass); restriction dates must be real calendar dates.
-``EnergyMix`` is written here as in the Locations module (§5.2.4) because the module rooms are
-independent: the two are the same JSON object.
+``EnergyMix`` is shared with the Locations module (ocpi.core.wire_types).
 """
 
 from __future__ import annotations
@@ -18,7 +17,7 @@ import msgspec
 from msgspec import UNSET, Meta, UnsetType
 
 from ocpi.core.types import format_datetime
-from ocpi.core.wire_types import Currency, DisplayText, String64, Url, WireObject, as_utc
+from ocpi.core.wire_types import Currency, DisplayText, EnergyMix, Url, WireObject, as_utc
 
 __all__ = [
     "DayOfWeek",
@@ -34,37 +33,16 @@ __all__ = [
 
 TariffDimensionType = Literal["ENERGY", "FLAT", "PARKING_TIME", "TIME"]
 DayOfWeek = Literal["MONDAY", "TUESDAY", "WEDNESDAY", "THURSDAY", "FRIDAY", "SATURDAY", "SUNDAY"]
-EnergySourceCategory = Literal["NUCLEAR", "GENERAL_FOSSIL", "COAL", "GAS", "GENERAL_GREEN", "SOLAR", "WIND", "WATER"]
-EnvironmentalImpactCategory = Literal["NUCLEAR_WASTE", "CARBON_DIOXIDE"]
 
 TariffId = Annotated[str, Meta(min_length=1, max_length=36)]
 Time = Annotated[str, Meta(max_length=5, pattern=r"^([0-1][0-9]|2[0-3]):[0-5][0-9]$")]
 Date = Annotated[str, Meta(max_length=10, pattern=r"^[0-9]{4}-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])$")]
 Seconds = Annotated[int, Meta(ge=0)]
 Amount = Annotated[float, Meta(ge=0)]
-Percentage = Annotated[float, Meta(ge=0, le=100)]
 
 
 def _utc(moment: datetime) -> datetime:
     return moment if moment.tzinfo is UTC else as_utc(moment)
-
-
-class EnergySource(WireObject, kw_only=True):
-    source: EnergySourceCategory
-    percentage: Percentage
-
-
-class EnvironmentalImpact(WireObject, kw_only=True):
-    source: EnvironmentalImpactCategory
-    amount: float
-
-
-class EnergyMix(WireObject, kw_only=True):
-    is_green_energy: bool
-    energy_sources: list[EnergySource] | None = None
-    environ_impact: list[EnvironmentalImpact] | None = None
-    supplier_name: String64 | None = None
-    energy_product_name: String64 | None = None
 
 
 class PriceComponent(WireObject, kw_only=True):
