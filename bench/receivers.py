@@ -6,7 +6,8 @@
    70 % Session and EVSE PATCH, 25 % Session PUT, 5 % CDR POST, realistic bodies, sustained for
    ``BENCH_RECEIVERS_SECONDS`` (default 60) from 6 client processes.
 
-Needs PostgreSQL: ``BENCH_DATABASE_URL`` (default postgresql://postgres@127.0.0.1:5432/emsp_bench).
+Needs PostgreSQL: the server of ``BENCH_DATABASE_URL`` (default 127.0.0.1:5432), where it
+creates the database ``emsp_bench_receivers`` afresh on every run.
 """
 
 from __future__ import annotations
@@ -23,11 +24,16 @@ from concurrent.futures import ProcessPoolExecutor
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from bench.journal import DATABASE_URL, ROOT, _ensure_database, _free_port, _wait_for_port
+from bench.journal import DATABASE_URL as _JOURNAL_DATABASE_URL
+from bench.journal import ROOT, _free_port, _wait_for_port
 
+# A database of its own, made afresh each run: the load leaves thousands of objects behind.
+DATABASE_URL = _JOURNAL_DATABASE_URL.rsplit("/", 1)[0] + "/emsp_bench_receivers"
 TOKEN = "bench-receivers-token"  # noqa: S105 (a benchmark partner's token)
 SECONDS = float(os.environ.get("BENCH_RECEIVERS_SECONDS", "60"))
 CLIENTS = 6
+# gunicorn's advice for sync workers is 2 × cores + 1; the web processes wait on PostgreSQL.
+WORKERS = int(os.environ.get("BENCH_WEB_WORKERS", "2"))
 EVSES = 20
 SESSIONS = 200
 BASE = "/ocpi/emsp/2.1.1"
@@ -36,7 +42,7 @@ T0 = datetime(2026, 1, 1, tzinfo=UTC)
 
 def run() -> None:
     print(_validation_table())
-    _ensure_database()
+    _fresh_database()
     env = _env()
     subprocess.run([sys.executable, "manage.py", "migrate", "--noinput", "-v0"], cwd=ROOT, env=env, check=True)
     _create_partner(env)
@@ -164,10 +170,18 @@ def _setup_django(env: dict[str, str]) -> None:
     django.setup()
 
 
+def _fresh_database() -> None:
+    import psycopg
+
+    admin_url, name = DATABASE_URL.rsplit("/", 1)
+    with psycopg.connect(f"{admin_url}/postgres", autocommit=True) as connection:
+        connection.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        connection.execute(f'CREATE DATABASE "{name}"')
+
+
 def _create_partner(env: dict[str, str]) -> None:
     script = (
         "from partners.models import Partner; from partners.tokens import token_hash;"
-        "Partner.objects.filter(country_code='NL', party_id='CPO').delete();"
         f"Partner.objects.create(name='Bench CPO', country_code='NL', party_id='CPO', status='REGISTERED',"
         f" access_token_hash=token_hash('{TOKEN}'), version='2.1.1')"
     )
@@ -179,7 +193,7 @@ def _load_table(env: dict[str, str]) -> str:
     port = _free_port()
     command = [
         sys.executable, "-m", "gunicorn", "emsp.wsgi", "--bind", f"127.0.0.1:{port}",
-        "--workers", "2", "--worker-class", "sync", "--log-level", "error",
+        "--workers", str(WORKERS), "--worker-class", "sync", "--log-level", "error",
     ]  # fmt: skip
     server = subprocess.Popen(command, cwd=ROOT, env=env, stderr=subprocess.DEVNULL)  # noqa: S603
     try:
@@ -253,7 +267,7 @@ def _summarise(results: list[dict[str, list[Any]]]) -> str:
     errors = [error for result in results for error in result["errors"]]
     p99 = latencies[int(len(latencies) * 0.99)] * 1000
     lines = [
-        f"\nreceivers: mixed inbound load, journal on, gunicorn 2 sync workers + PostgreSQL, "
+        f"\nreceivers: mixed inbound load, journal on, gunicorn {WORKERS} sync workers + PostgreSQL, "
         f"{CLIENTS} clients, {SECONDS:.0f} s",
         "| requests | requests/s | p50 ms | p99 ms | errors | target |",
         "| ---: | ---: | ---: | ---: | ---: | --- |",
