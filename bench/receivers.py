@@ -34,7 +34,8 @@ SECONDS = float(os.environ.get("BENCH_RECEIVERS_SECONDS", "60"))
 CLIENTS = 6
 # gunicorn's advice for sync workers is 2 × cores + 1; the web processes wait on PostgreSQL.
 WORKERS = int(os.environ.get("BENCH_WEB_WORKERS", "2"))
-EVSES = 20
+LOCATIONS = 100  # pushes spread over many sites, as in real traffic (one site's row lock serialises its EVSEs)
+EVSES = 4
 SESSIONS = 200
 BASE = "/ocpi/emsp/2.1.1"
 T0 = datetime(2026, 1, 1, tzinfo=UTC)
@@ -72,9 +73,9 @@ def _evse(index: int) -> dict[str, Any]:
     }  # fmt: skip
 
 
-def _location(evses: int) -> dict[str, Any]:
+def _location(evses: int, location_id: str = "LOC-BENCH") -> dict[str, Any]:
     return {
-        "id": "LOC-BENCH", "type": "ON_STREET", "name": "Bench square", "address": "Stationsplein 1",
+        "id": location_id, "type": "ON_STREET", "name": "Bench square", "address": "Stationsplein 1",
         "city": "Amsterdam", "postal_code": "1012AB", "country": "NLD",
         "coordinates": {"latitude": "52.378901", "longitude": "4.900272"},
         "evses": [_evse(index) for index in range(evses)],
@@ -209,7 +210,8 @@ def _load_table(env: dict[str, str]) -> str:
 
 
 def _seed(port: int) -> None:
-    _send(port, "PUT", f"{BASE}/locations/NL/CPO/LOC-BENCH", _location(EVSES))
+    for index in range(LOCATIONS):
+        _send(port, "PUT", f"{BASE}/locations/NL/CPO/LOC-{index}", _location(EVSES, f"LOC-{index}"))
     for index in range(SESSIONS):
         _send(port, "PUT", f"{BASE}/sessions/NL/CPO/S{index}", _session(f"S{index}", 0))
 
@@ -254,9 +256,9 @@ def _pick(chooser: random.Random, seed: int, step: int) -> tuple[str, str, Any]:
         body = {"kwh": round(step / 10, 2), "last_updated": _stamp(minutes), "charging_periods": [period]}
         return "PATCH", f"{BASE}/sessions/NL/CPO/{session_id}", body
     if roll < 0.70:
-        evse = f"EVSE-{chooser.randrange(EVSES)}"
+        evse = f"LOC-{chooser.randrange(LOCATIONS)}/EVSE-{chooser.randrange(EVSES)}"
         status = chooser.choice(["AVAILABLE", "CHARGING", "BLOCKED"])
-        return "PATCH", f"{BASE}/locations/NL/CPO/LOC-BENCH/{evse}", {"status": status, "last_updated": _stamp(minutes)}
+        return "PATCH", f"{BASE}/locations/NL/CPO/{evse}", {"status": status, "last_updated": _stamp(minutes)}
     if roll < 0.95:
         return "PUT", f"{BASE}/sessions/NL/CPO/{session_id}", _session(session_id, minutes)
     return "POST", f"{BASE}/cdrs", _cdr(f"CDR-{seed}-{step}")
