@@ -6,7 +6,8 @@ from rest_framework.request import Request
 
 from ocpi.core.authentication import OcpiCaller, TokenScope, caller_of
 from ocpi.core.envelope import OcpiResponse
-from ocpi.core.errors import MethodNotAllowed, Unauthorized
+from ocpi.core.errors import MethodNotAllowed
+from ocpi.core.objects import partner_id_of
 from ocpi.core.views import OcpiView
 from ocpi.core.wire import convert
 from partners import services
@@ -28,7 +29,7 @@ class CredentialsView(OcpiView):
             raise MethodNotAllowed(services.ALREADY_REGISTERED)
         theirs = _credentials(request)
         data = services.credentials_accept(
-            partner_id=_partner_id(caller), presented=caller.token, theirs=theirs, version=version
+            partner_id=partner_id_of(caller), presented=caller.token, theirs=theirs, version=version
         )
         return OcpiResponse(data)
 
@@ -36,13 +37,13 @@ class CredentialsView(OcpiView):
         caller = _registered(request)
         theirs = _credentials(request)
         data = services.credentials_update(
-            partner_id=_partner_id(caller), presented=caller.token, theirs=theirs, version=version
+            partner_id=partner_id_of(caller), presented=caller.token, theirs=theirs, version=version
         )
         return OcpiResponse(data)
 
     def delete(self, request: Request, version: str) -> OcpiResponse:
         caller = _registered(request)
-        services.credentials_delete(partner_id=_partner_id(caller))
+        services.credentials_delete(partner_id=partner_id_of(caller))
         return OcpiResponse()
 
 
@@ -51,12 +52,6 @@ def _registered(request: Request) -> OcpiCaller:
     if caller.scope is not TokenScope.FULL:
         raise MethodNotAllowed(services.NOT_REGISTERED)
     return caller
-
-
-def _partner_id(caller: OcpiCaller) -> int:
-    if caller.partner_id is None:  # a resolver that knows no partner rows cannot register anyone
-        raise Unauthorized("This token belongs to no partner")
-    return caller.partner_id
 
 
 def _credentials(request: Request) -> Credentials:

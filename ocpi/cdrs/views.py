@@ -7,9 +7,9 @@ from rest_framework.request import Request
 from ocpi.cdrs import schemas, selectors, services
 from ocpi.core.authentication import OcpiCaller, caller_of
 from ocpi.core.envelope import OcpiResponse
-from ocpi.core.errors import ObjectNotFound, Unauthorized
+from ocpi.core.errors import ObjectNotFound
+from ocpi.core.objects import partner_id_of, read_body
 from ocpi.core.views import OcpiView, module_url
-from ocpi.core.wire import convert
 
 _MESSAGES = {
     services.Outcome.CREATED: None,
@@ -29,7 +29,7 @@ def cdr_url(version: str, cdr_id: int) -> str:
 class CdrsView(OcpiView):
     def post(self, request: Request, version: str) -> OcpiResponse:
         partner_id, caller = _partner(request)
-        cdr = convert(request.data, schemas.CDR)
+        cdr = read_body(request, schemas.CDR)
         cdr_id, outcome = services.cdr_receive(
             partner_id=partner_id, country_code=caller.country_code, party_id=caller.party_id, cdr=cdr
         )
@@ -51,6 +51,4 @@ class CdrView(OcpiView):
 
 def _partner(request: Request) -> tuple[int, OcpiCaller]:
     caller = caller_of(request)
-    if caller.partner_id is None:
-        raise Unauthorized("This token belongs to no partner")
-    return caller.partner_id, caller
+    return partner_id_of(caller), caller

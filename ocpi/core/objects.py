@@ -5,12 +5,17 @@ DESIGN.md §4 "Object under another party's country_code/party_id", "body id ≠
 from __future__ import annotations
 
 from datetime import datetime
+from typing import TypeVar
 
 from django.utils import timezone
+from rest_framework.request import Request
 
-from ocpi.core.authentication import OcpiCaller
-from ocpi.core.errors import InvalidParameters, ObjectNotFound
+from ocpi.core.authentication import OcpiCaller, caller_of
+from ocpi.core.errors import InvalidParameters, ObjectNotFound, Unauthorized
+from ocpi.core.wire import convert
 from ocpi.core.wire_types import as_utc
+
+T = TypeVar("T")
 
 
 def check_party(caller: OcpiCaller, country_code: str, party_id: str) -> None:
@@ -34,3 +39,26 @@ def received_last_updated(value: datetime | None) -> datetime:
 def is_stale(*, stored: datetime | None, incoming: datetime) -> bool:
     """A write older than what we hold changes nothing (and is still answered 1000)."""
     return stored is not None and incoming < stored
+
+
+def partner_id_of(caller: OcpiCaller) -> int:
+    """The partner behind an authenticated caller (a resolver that knows no partner rows gives none)."""
+    if caller.partner_id is None:
+        raise Unauthorized("This token belongs to no partner")
+    return caller.partner_id
+
+
+def owner_id(request: Request, country_code: str, party_id: str) -> int:
+    """The calling partner's id, once it is known to act under its own country_code/party_id."""
+    caller = caller_of(request)
+    check_party(caller, country_code, party_id)
+    return partner_id_of(caller)
+
+
+def read_body(request: Request, kind: type[T]) -> T:
+    """The request body as ``kind``: 2001 naming the field when it is not one, and 2001 for an
+    empty body (DRF hands an empty body over as ``{}``, which a PATCH struct would accept)."""
+    data = request.data  # not JSON, too large or too deep: ocpi.core.parsers answers
+    if not getattr(request._request, "ocpi_raw_body", b""):
+        raise InvalidParameters("the body is empty: send the object as JSON")
+    return convert(data, kind)

@@ -13,10 +13,9 @@ from rest_framework.request import Request
 
 from ocpi.core.authentication import caller_of
 from ocpi.core.envelope import OcpiResponse
-from ocpi.core.errors import InvalidParameters, ObjectNotFound, Unauthorized
-from ocpi.core.objects import check_id, check_party
+from ocpi.core.errors import ObjectNotFound
+from ocpi.core.objects import check_id, owner_id, read_body
 from ocpi.core.views import OcpiView
-from ocpi.core.wire import convert
 from ocpi.locations import schemas, selectors, services
 
 T = TypeVar("T")
@@ -29,13 +28,13 @@ class LocationView(OcpiView):
 
     def put(self, request: Request, version: str, **ids: Any) -> OcpiResponse:
         keys = _keys(request, ids)
-        location = _body(request, schemas.Location)
+        location = read_body(request, schemas.Location)
         check_id(url_id=keys.pop("location_id"), body_id=location.id)
         return _stored(services.location_put(**keys, location=location))
 
     def patch(self, request: Request, version: str, **ids: Any) -> OcpiResponse:
         keys = _keys(request, ids)
-        patch = _body(request, schemas.LocationPatch)
+        patch = read_body(request, schemas.LocationPatch)
         check_id(url_id=keys["location_id"], body_id=_given(patch.id))
         services.location_patch(**keys, patch=patch)
         return OcpiResponse()
@@ -48,13 +47,13 @@ class EvseView(OcpiView):
 
     def put(self, request: Request, version: str, **ids: Any) -> OcpiResponse:
         keys = _keys(request, ids)
-        evse = _body(request, schemas.EVSE)
+        evse = read_body(request, schemas.EVSE)
         check_id(url_id=keys.pop("evse_uid"), body_id=evse.uid, field="uid")
         return _stored(services.evse_put(**keys, evse=evse))
 
     def patch(self, request: Request, version: str, **ids: Any) -> OcpiResponse:
         keys = _keys(request, ids)
-        patch = _body(request, schemas.EvsePatch)
+        patch = read_body(request, schemas.EvsePatch)
         check_id(url_id=keys["evse_uid"], body_id=_given(patch.uid), field="uid")
         services.evse_patch(**keys, patch=patch)
         return OcpiResponse()
@@ -67,13 +66,13 @@ class ConnectorView(OcpiView):
 
     def put(self, request: Request, version: str, **ids: Any) -> OcpiResponse:
         keys = _keys(request, ids)
-        connector = _body(request, schemas.Connector)
+        connector = read_body(request, schemas.Connector)
         check_id(url_id=keys.pop("connector_id"), body_id=connector.id)
         return _stored(services.connector_put(**keys, connector=connector))
 
     def patch(self, request: Request, version: str, **ids: Any) -> OcpiResponse:
         keys = _keys(request, ids)
-        patch = _body(request, schemas.ConnectorPatch)
+        patch = read_body(request, schemas.ConnectorPatch)
         check_id(url_id=keys["connector_id"], body_id=_given(patch.id))
         services.connector_patch(**keys, patch=patch)
         return OcpiResponse()
@@ -82,19 +81,9 @@ class ConnectorView(OcpiView):
 def _keys(request: Request, ids: dict[str, Any]) -> dict[str, Any]:
     """The keyword arguments of services and selectors: the caller's own party (404 for another
     party's country_code/party_id, nothing revealed or changed) and the object ids of the URL."""
+    partner_id = owner_id(request, ids.pop("country_code"), ids.pop("party_id"))
     caller = caller_of(request)
-    check_party(caller, ids.pop("country_code"), ids.pop("party_id"))
-    if caller.partner_id is None:
-        raise Unauthorized("This token belongs to no partner")
-    return {"partner_id": caller.partner_id, "country_code": caller.country_code, "party_id": caller.party_id, **ids}
-
-
-def _body(request: Request, kind: type[T]) -> T:
-    """The request body as ``kind``; 2001 naming the field when it is not one."""
-    data = request.data  # not JSON, too large or too deep: ocpi.core.parsers answers
-    if getattr(request._request, "ocpi_raw_body", None) is None:  # DRF skips parsing an empty body
-        raise InvalidParameters("the body is empty: send the object as JSON")
-    return convert(data, kind)
+    return {"partner_id": partner_id, "country_code": caller.country_code, "party_id": caller.party_id, **ids}
 
 
 def _given(value: object) -> str | None:

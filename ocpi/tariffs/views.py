@@ -4,18 +4,16 @@ from __future__ import annotations
 
 from rest_framework.request import Request
 
-from ocpi.core.authentication import OcpiCaller, caller_of
 from ocpi.core.envelope import OcpiResponse
-from ocpi.core.errors import InvalidParameters, ObjectNotFound, Unauthorized
-from ocpi.core.objects import check_id, check_party
+from ocpi.core.errors import InvalidParameters, ObjectNotFound
+from ocpi.core.objects import check_id, owner_id, read_body
 from ocpi.core.views import OcpiView
-from ocpi.core.wire import convert
 from ocpi.tariffs import schemas, selectors, services
 
 
 class TariffView(OcpiView):
     def get(self, request: Request, version: str, country_code: str, party_id: str, tariff_id: str) -> OcpiResponse:
-        partner_id = _owner(request, country_code, party_id)
+        partner_id = owner_id(request, country_code, party_id)
         data = selectors.tariff_get(
             partner_id=partner_id, country_code=country_code, party_id=party_id, tariff_id=tariff_id
         )
@@ -24,8 +22,8 @@ class TariffView(OcpiView):
         return OcpiResponse(data)
 
     def put(self, request: Request, version: str, country_code: str, party_id: str, tariff_id: str) -> OcpiResponse:
-        partner_id = _owner(request, country_code, party_id)
-        tariff = convert(request.data, schemas.Tariff)
+        partner_id = owner_id(request, country_code, party_id)
+        tariff = read_body(request, schemas.Tariff)
         check_id(url_id=tariff_id, body_id=tariff.id)
         outcome = services.tariff_put(
             partner_id=partner_id, country_code=country_code, party_id=party_id, tariff=tariff
@@ -33,8 +31,8 @@ class TariffView(OcpiView):
         return OcpiResponse(http_status=201 if outcome is services.Outcome.CREATED else 200)
 
     def patch(self, request: Request, version: str, country_code: str, party_id: str, tariff_id: str) -> OcpiResponse:
-        partner_id = _owner(request, country_code, party_id)
-        patch = convert(request.data, schemas.TariffPatch)
+        partner_id = owner_id(request, country_code, party_id)
+        patch = read_body(request, schemas.TariffPatch)
         check_id(url_id=tariff_id, body_id=patch.id if isinstance(patch.id, str) else None)
         if not patch.has_changes():
             raise InvalidParameters("the PATCH body names no field of the Tariff to change")
@@ -44,15 +42,6 @@ class TariffView(OcpiView):
         return OcpiResponse()
 
     def delete(self, request: Request, version: str, country_code: str, party_id: str, tariff_id: str) -> OcpiResponse:
-        partner_id = _owner(request, country_code, party_id)
+        partner_id = owner_id(request, country_code, party_id)
         services.tariff_delete(partner_id=partner_id, country_code=country_code, party_id=party_id, tariff_id=tariff_id)
         return OcpiResponse()
-
-
-def _owner(request: Request, country_code: str, party_id: str) -> int:
-    """The calling partner's id, once it is known to act under its own country_code/party_id."""
-    caller: OcpiCaller = caller_of(request)
-    check_party(caller, country_code, party_id)
-    if caller.partner_id is None:
-        raise Unauthorized("This token belongs to no partner")
-    return caller.partner_id
