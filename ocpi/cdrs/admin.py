@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 from django.contrib import admin
@@ -14,39 +13,13 @@ from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString
 
 from ocpi.cdrs.models import Cdr, CdrConflict
+from ocpi.core.console import ReadOnly as ReadOnlyMixin
+from ocpi.core.console import json_block, periods_table
 
 
-class ReadOnly(admin.ModelAdmin):
+class ReadOnly(ReadOnlyMixin, admin.ModelAdmin):
     def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> list[str]:
         return flatten_fieldsets(self.fieldsets or ())
-
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-
-def periods_table(periods: list[dict[str, Any]]) -> SafeString:
-    """ChargingPeriods as an HTML table: one row per period, its dimensions as ``TYPE volume``."""
-    if not periods:
-        return format_html("{}", "—")
-    rows = format_html_join(
-        "",
-        "<tr><td>{}</td><td>{}</td></tr>",
-        (
-            (period.get("start_date_time", ""), ", ".join(f"{d['type']} {d['volume']}" for d in period["dimensions"]))
-            for period in periods
-        ),
-    )
-    return format_html("<table><tr><th>start</th><th>dimensions</th></tr>{}</table>", rows)
-
-
-def _pre(data: Any) -> SafeString:
-    return format_html("<pre>{}</pre>", json.dumps(data, indent=2, ensure_ascii=False))
 
 
 @admin.register(Cdr)
@@ -113,7 +86,7 @@ class CdrAdmin(ReadOnly):
 
     @admin.display(description="raw JSON")
     def raw_json(self, cdr: Cdr) -> SafeString:
-        return _pre(cdr.data)
+        return json_block(cdr.data)
 
 
 @admin.register(CdrConflict)
@@ -133,8 +106,8 @@ class CdrConflictAdmin(ReadOnly):
 
     @admin.display(description="stored CDR (kept)")
     def stored_json(self, conflict: CdrConflict) -> SafeString:
-        return _pre(conflict.cdr.data)
+        return json_block(conflict.cdr.data)
 
     @admin.display(description="conflicting CDR (not applied)")
     def received_json(self, conflict: CdrConflict) -> SafeString:
-        return _pre(conflict.data)
+        return json_block(conflict.data)

@@ -4,6 +4,7 @@ from django.contrib import admin
 from django.db.models import QuerySet
 from django.http import HttpRequest
 
+from ocpi.core.console import ReadOnly
 from ocpi.core.models import JournalEntry
 
 
@@ -26,7 +27,7 @@ class OutcomeFilter(admin.SimpleListFilter):
 
 
 @admin.register(JournalEntry)
-class JournalEntryAdmin(admin.ModelAdmin):
+class JournalEntryAdmin(ReadOnly, admin.ModelAdmin):
     """Read-only: the journal is evidence, nobody edits it."""
 
     list_display = (
@@ -48,12 +49,3 @@ class JournalEntryAdmin(admin.ModelAdmin):
     def lookup_allowed(self, lookup: str, value: str, request: HttpRequest) -> bool:
         # The partner admin links here with ?partner_id=…
         return lookup == "partner_id" or super().lookup_allowed(lookup, value, request)
-
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: object = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: object = None) -> bool:
-        return False

@@ -2,20 +2,19 @@
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 from django.contrib import admin
 from django.contrib.admin.utils import flatten_fieldsets
 from django.http import HttpRequest
-from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString
 
+from ocpi.core.console import ReadOnly, json_block, periods_table
 from ocpi.sessions.models import Session
 
 
 @admin.register(Session)
-class SessionAdmin(admin.ModelAdmin):
+class SessionAdmin(ReadOnly, admin.ModelAdmin):
     list_display = (
         "ocpi_id", "partner", "status", "start_datetime", "kwh", "duration", "total_cost", "currency",
         "auth_id", "token_known", "location_id", "last_updated",
@@ -39,15 +38,6 @@ class SessionAdmin(admin.ModelAdmin):
     def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> list[str]:
         return flatten_fieldsets(self.fieldsets or ())
 
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
     @admin.display(description="duration")
     def duration(self, session: Session) -> str:
         if session.end_datetime is None:
@@ -60,22 +50,7 @@ class SessionAdmin(admin.ModelAdmin):
 
     @admin.display(description="raw JSON")
     def raw_json(self, session: Session) -> SafeString:
-        return format_html("<pre>{}</pre>", json.dumps(session.data, indent=2, ensure_ascii=False))
-
-
-def periods_table(periods: list[dict[str, Any]]) -> SafeString:
-    """ChargingPeriods as an HTML table: one row per period, its dimensions as ``TYPE volume``."""
-    if not periods:
-        return format_html("{}", "—")
-    rows = format_html_join(
-        "",
-        "<tr><td>{}</td><td>{}</td></tr>",
-        (
-            (period.get("start_date_time", ""), ", ".join(f"{d['type']} {d['volume']}" for d in period["dimensions"]))
-            for period in periods
-        ),
-    )
-    return format_html("<table><tr><th>start</th><th>dimensions</th></tr>{}</table>", rows)
+        return json_block(session.data)
 
 
 def _duration(seconds: int) -> str:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 from django.contrib import admin
@@ -11,20 +10,8 @@ from django.http import HttpRequest
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString
 
+from ocpi.core.console import ReadOnly, json_block
 from ocpi.tariffs.models import Tariff, TariffRevision
-
-
-class ReadOnly:
-    """Partner-owned data: staff look, never add, change or delete."""
-
-    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
 
 
 class DeletedFilter(admin.SimpleListFilter):
@@ -81,7 +68,7 @@ class TariffAdmin(ReadOnly, admin.ModelAdmin):
 
     @admin.display(description="raw JSON")
     def raw_json(self, tariff: Tariff) -> SafeString:
-        return format_html("<pre>{}</pre>", json.dumps(tariff.data, indent=2, ensure_ascii=False))
+        return json_block(tariff.data)
 
 
 def elements_table(elements: list[dict[str, Any]]) -> SafeString:
