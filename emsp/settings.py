@@ -59,10 +59,12 @@ INSTALLED_APPS = [
     "emsp",
     "ocpi.core",
     "partners",
+    "customers",
     "ocpi.locations",
     "ocpi.sessions",
     "ocpi.cdrs",
     "ocpi.tariffs",
+    "ocpi.tokens",
 ]
 
 MIDDLEWARE = [

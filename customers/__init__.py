@@ -1,0 +1,1 @@
+"""The eMSP's own customers: drivers' contracts, their pricing plans and authorization policy."""

@@ -1,0 +1,115 @@
+"""The staff console for tokens: our own data, so staff issue and edit tokens here, and block,
+unblock and expire them with actions. Every write calls ``ocpi.tokens.services``; the form runs
+the one token validation (``services.token_check``) and shows its message on the field.
+
+Real-time authorization decisions are read-only: they are a record of what we answered.
+"""
+
+from __future__ import annotations
+
+import copy
+from collections.abc import Callable
+from typing import Any
+
+from django import forms
+from django.contrib import admin, messages
+from django.db.models import QuerySet
+from django.http import HttpRequest
+from django.utils import timezone
+
+from ocpi.core.console import ReadOnly
+from ocpi.tokens import services
+from ocpi.tokens.models import AuthorizationDecision, Token
+
+FORM_FIELDS = ("customer", "uid", "type", "visual_number", "issuer", "whitelist", "language", "valid_until")
+
+
+class TokenForm(forms.ModelForm):
+    class Meta:
+        model = Token
+        fields = FORM_FIELDS
+
+    def clean(self) -> dict[str, Any]:
+        data: dict[str, Any] = super().clean() or {}
+        if self.errors or data.get("customer") is None:
+            return data
+        candidate = copy.copy(self.instance)
+        for field in FORM_FIELDS:
+            setattr(candidate, field, data.get(field, getattr(candidate, field)))
+        candidate.auth_id = candidate.customer.contract_id
+        candidate.last_updated = candidate.last_updated or timezone.now()
+        try:
+            services.token_check(token=candidate)
+        except services.TokenRefused as exc:
+            field, _, message = str(exc).partition(": ")
+            self.add_error(field if field in self.fields else None, message if field in self.fields else str(exc))
+        return data
+
+
+@admin.register(Token)
+class TokenAdmin(admin.ModelAdmin):
+    form = TokenForm
+    list_display = (
+        "uid", "type", "auth_id", "visual_number", "customer", "customer_status", "valid", "whitelist",
+        "valid_until", "last_updated",
+    )  # fmt: skip
+    list_filter = ("type", "valid", "whitelist", "customer__status")
+    search_fields = ("uid", "auth_id", "visual_number", "customer__email")
+    list_select_related = ("customer",)
+    autocomplete_fields = ("customer",)
+    readonly_fields = ("auth_id", "valid", "last_updated", "created")
+    actions = ("block", "unblock", "expire")
+    date_hierarchy = "last_updated"
+
+    def get_fields(self, request: HttpRequest, obj: Token | None = None) -> tuple[str, ...]:
+        return FORM_FIELDS if obj is None else (*FORM_FIELDS, *self.readonly_fields)
+
+    def get_readonly_fields(self, request: HttpRequest, obj: Token | None = None) -> tuple[str, ...]:
+        return () if obj is None else tuple(self.readonly_fields)
+
+    @admin.display(description="customer status", ordering="customer__status")
+    def customer_status(self, token: Token) -> str:
+        return token.customer.status
+
+    def save_model(self, request: HttpRequest, obj: Token, form: forms.ModelForm, change: bool) -> None:
+        if not change:
+            issued = services.token_issue(**{field: getattr(obj, field) for field in FORM_FIELDS})
+            obj.pk, obj.auth_id, obj.last_updated = issued.pk, issued.auth_id, issued.last_updated
+            return
+        stored = Token.objects.select_related("customer").get(pk=obj.pk)
+        services.token_update(token=stored, **{field: getattr(obj, field) for field in form.changed_data})
+
+    @admin.action(description="Block the selected tokens")
+    def block(self, request: HttpRequest, queryset: QuerySet[Token]) -> None:
+        self._each(request, queryset, services.token_block, "Blocked")
+
+    @admin.action(description="Unblock the selected tokens")
+    def unblock(self, request: HttpRequest, queryset: QuerySet[Token]) -> None:
+        self._each(request, queryset, services.token_unblock, "Unblocked")
+
+    @admin.action(description="Expire the selected tokens now")
+    def expire(self, request: HttpRequest, queryset: QuerySet[Token]) -> None:
+        self._each(request, queryset, services.token_expire, "Expired")
+
+    def _each(self, request: HttpRequest, queryset: QuerySet[Token], action: Callable[..., bool], verb: str) -> None:
+        changed = 0
+        for token in queryset.select_related("customer"):
+            try:
+                changed += action(token=token)
+            except services.TokenRefused as exc:
+                self.message_user(request, f"{token.uid}: {exc}", messages.ERROR)
+        self.message_user(request, f"{verb} {changed} token(s).", messages.SUCCESS)
+
+
+@admin.register(AuthorizationDecision)
+class AuthorizationDecisionAdmin(ReadOnly, admin.ModelAdmin):
+    list_display = ("created", "partner", "token_uid", "result", "location_id", "allowed_evse_uids", "latency_ms")
+    list_filter = ("result", "partner", "created")
+    search_fields = ("token_uid", "location_id")
+    list_select_related = ("partner",)
+    date_hierarchy = "created"
+    fields = (
+        "created", "partner", "token", "token_uid", "result", "location_id", "evse_uids", "allowed_evse_uids",
+        "latency_ms",
+    )  # fmt: skip
+    readonly_fields = fields

@@ -1,0 +1,79 @@
+"""Reads of tokens; the only thing another room may import from this one.
+
+``customer_links_for_auth_ids`` is what the Sessions and CDRs rooms call to link an ``auth_id``
+they received to our customer (and token).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Any
+
+from django.db.models import QuerySet
+
+from customers.models import Customer
+from ocpi.core.types import format_datetime
+from ocpi.tokens.models import Token
+
+# Columns the served list needs: the Token fields, and the customer's status for `valid`.
+_LIST_COLUMNS = (
+    "pk", "uid", "type", "auth_id", "visual_number", "issuer", "valid", "whitelist", "language",
+    "last_updated", "customer__status",
+)  # fmt: skip
+
+
+@dataclass(frozen=True)
+class CustomerLink:
+    """Whose contract an ``auth_id`` is: the customer, and the token when exactly one carries it."""
+
+    customer_id: int
+    token_id: int | None
+
+
+def tokens_for_list() -> QuerySet[Any]:
+    """Every token (invalid ones too, DESIGN.md §4), as rows for ``serialize_tokens``; the
+    core's pagination orders and windows it."""
+    return Token.objects.values(*_LIST_COLUMNS)
+
+
+def serialize_tokens(rows: Iterable[dict[str, Any]]) -> list[dict[str, Any]]:
+    return [_served(row) for row in rows]
+
+
+def token_served_valid(*, valid: bool, customer_status: str) -> bool:
+    """A token is served valid only while its customer is not blocked."""
+    return valid and customer_status == Customer.Status.ACTIVE
+
+
+def customer_links_for_auth_ids(auth_ids: Iterable[str]) -> dict[str, CustomerLink]:
+    """For each known ``auth_id``: the customer whose contract id it is, and the token id when
+    exactly one token carries it (two queries, whatever the number of ids). Unknown ids are
+    left out."""
+    wanted = {auth_id for auth_id in auth_ids if auth_id}
+    if not wanted:
+        return {}
+    customers = dict(Customer.objects.filter(contract_id__in=wanted).values_list("contract_id", "pk"))
+    tokens: dict[str, list[int]] = {}
+    for auth_id, token_id in Token.objects.filter(auth_id__in=customers.keys()).values_list("auth_id", "pk"):
+        tokens.setdefault(auth_id, []).append(token_id)
+    return {
+        auth_id: CustomerLink(
+            customer_id=customer_id,
+            token_id=tokens[auth_id][0] if len(tokens.get(auth_id, ())) == 1 else None,
+        )
+        for auth_id, customer_id in customers.items()
+    }
+
+
+def _served(row: dict[str, Any]) -> dict[str, Any]:
+    data: dict[str, Any] = {"uid": row["uid"], "type": row["type"], "auth_id": row["auth_id"]}
+    if row["visual_number"]:
+        data["visual_number"] = row["visual_number"]
+    data["issuer"] = row["issuer"]
+    data["valid"] = token_served_valid(valid=row["valid"], customer_status=row["customer__status"])
+    data["whitelist"] = row["whitelist"]
+    if row["language"]:
+        data["language"] = row["language"]
+    data["last_updated"] = format_datetime(row["last_updated"])
+    return data

@@ -1,0 +1,287 @@
+"""The only write path for tokens: the admin, ``tokens_import`` and the API all end here.
+
+Every change goes through ``_tokens_changed`` inside the writing transaction: that is the one
+place where the token distribution to CPOs (issue 5 item 4, a transactional outbox) will hook in.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Iterable, Sequence
+from datetime import datetime
+from typing import Any
+
+from django.db import IntegrityError, transaction
+from django.db.models import Exists, OuterRef
+from django.utils import timezone
+
+from customers.models import Customer
+from ocpi.core.errors import InvalidParameters, NotEnoughInformation, ObjectNotFound
+from ocpi.core.status import OcpiStatus
+from ocpi.core.types import format_datetime
+from ocpi.tokens import schemas
+from ocpi.tokens.models import AuthorizationDecision, Token
+
+# The fields a token's OCPI representation is made of (besides last_updated).
+WIRE_FIELDS = ("type", "auth_id", "visual_number", "issuer", "valid", "whitelist", "language")
+EDITABLE_FIELDS = (*WIRE_FIELDS, "customer", "valid_until")
+
+
+class TokenRefused(ValueError):
+    """A token write we refuse; the message names the field (``field: reason``)."""
+
+
+def token_issue(
+    *,
+    customer: Customer,
+    uid: str,
+    issuer: str,
+    type: str = "RFID",
+    whitelist: str = "ALLOWED",
+    visual_number: str = "",
+    language: str = "",
+    valid_until: datetime | None = None,
+) -> Token:
+    """A new, valid token for ``customer``; its ``auth_id`` is the customer's contract id."""
+    token = Token(
+        customer=customer,
+        uid=uid,
+        type=type,
+        auth_id=customer.contract_id,
+        issuer=issuer,
+        whitelist=whitelist,
+        visual_number=visual_number,
+        language=language,
+        valid=True,
+        valid_until=valid_until,
+        last_updated=timezone.now(),
+    )
+    token_check(token=token)
+    try:
+        with transaction.atomic():
+            token.save()
+            _token_changed(token, set(WIRE_FIELDS))
+    except IntegrityError:
+        raise TokenRefused(f"uid: a token {uid!r} already exists") from None
+    return token
+
+
+def token_update(*, token: Token, **changes: Any) -> bool:
+    """Change the given fields (any of ``EDITABLE_FIELDS``); False when nothing changed, and
+    then ``last_updated`` stays as it was."""
+    unknown = set(changes) - set(EDITABLE_FIELDS)
+    if unknown:
+        raise TokenRefused(f"{sorted(unknown)[0]}: not a field staff may change")
+    changed = {field for field, value in changes.items() if getattr(token, field) != value}
+    if not changed:
+        return False
+    for field in changed:
+        setattr(token, field, changes[field])
+    if "customer" in changed and "auth_id" not in changes:
+        token.auth_id = token.customer.contract_id
+        changed.add("auth_id")
+    token_check(token=token)
+    _save(token, changed)
+    return True
+
+
+def token_block(*, token: Token) -> bool:
+    """Make the token invalid (CPOs learn it through the list and, later, the push)."""
+    return token_update(token=token, valid=False)
+
+
+def token_unblock(*, token: Token) -> bool:
+    if token.valid_until is not None and token.valid_until <= timezone.now():
+        raise TokenRefused("valid_until: the token has expired; extend valid_until before unblocking it")
+    return token_update(token=token, valid=True)
+
+
+def token_expire(*, token: Token, at: datetime | None = None) -> bool:
+    """End the token's life now (or at ``at``): invalid from then on, answered EXPIRED."""
+    moment = at or timezone.now()
+    changes: dict[str, Any] = {"valid_until": moment}
+    if moment <= timezone.now():
+        changes["valid"] = False
+    return token_update(token=token, **changes)
+
+
+def token_check(*, token: Token) -> None:
+    """The one validation of a token (the OCPI Token object, ``schemas.validate_token``) plus our
+    own rule that ``auth_id`` is the customer's contract id."""
+    try:
+        schemas.validate_token(token_wire(token, valid=token.valid))
+    except InvalidParameters as exc:
+        raise TokenRefused(exc.message) from None
+    if token.auth_id != token.customer.contract_id:
+        raise TokenRefused(f"auth_id: {token.auth_id!r} is not the contract id of customer {token.customer.email}")
+
+
+def token_wire(token: Token, *, valid: bool) -> dict[str, Any]:
+    """The OCPI Token of a stored token; ``valid`` as served (see selectors.token_served_valid)."""
+    data: dict[str, Any] = {"uid": token.uid, "type": token.type, "auth_id": token.auth_id}
+    if token.visual_number:
+        data["visual_number"] = token.visual_number
+    data.update(issuer=token.issuer, valid=valid, whitelist=token.whitelist)
+    if token.language:
+        data["language"] = token.language
+    data["last_updated"] = format_datetime(token.last_updated)
+    return data
+
+
+def token_authorize(
+    *,
+    partner_id: int,
+    uid: str,
+    token_type: str | None,
+    references: schemas.LocationReferences | None,
+    started: float,
+) -> schemas.AuthorizationInfo:
+    """Real-time authorization (reference §4.5.1) of token ``uid`` for the calling CPO.
+
+    The rules, in this order: unknown token (or another ``token_type``) → 404/2004; token or
+    contract expired → EXPIRED (checked first, as expiring a token also makes it invalid);
+    token invalid or customer blocked → BLOCKED; no credit → NO_CREDIT; CPO not among the
+    customer's allowed partners → NOT_ALLOWED; the policy restricts places but the request
+    does not say where → 2002; a blocked location, or only blocked EVSEs → NOT_ALLOWED; else
+    ALLOWED, with only the allowed EVSEs in the answer's location. One query reads the token,
+    its customer and the partner check; one INSERT records the decision (``started`` is the
+    ``time.perf_counter()`` at which the request reached the view).
+    """
+    token = _token_for_authorization(partner_id, uid)
+    if token is None or (token_type is not None and token.type != token_type):
+        _record(
+            partner_id=partner_id, token=None, uid=uid, references=references,
+            result=AuthorizationDecision.Result.UNKNOWN_TOKEN, allowed_evses=(), started=started,
+        )  # fmt: skip
+        raise ObjectNotFound(
+            f"No token {uid!r}" + (f" of type {token_type}" if token_type else ""), status=OcpiStatus.UNKNOWN_TOKEN
+        )
+    result, allowed_evses = _decide(token, references)
+    _record(
+        partner_id=partner_id, token=token, uid=uid, references=references, result=result,
+        allowed_evses=allowed_evses, started=started,
+    )  # fmt: skip
+    if result == AuthorizationDecision.Result.NEEDS_LOCATION:
+        raise NotEnoughInformation(
+            "this token's contract is limited to certain locations: send LocationReferences with evse_uids"
+        )
+    location = None
+    if result == AuthorizationDecision.Result.ALLOWED and references is not None:
+        location = schemas.LocationReferences(
+            location_id=references.location_id,
+            evse_uids=list(allowed_evses) if references.evse_uids else None,
+            connector_ids=references.connector_ids,
+        )
+    return schemas.AuthorizationInfo(allowed=result, location=location)  # type: ignore[arg-type]
+
+
+def _token_for_authorization(partner_id: int, uid: str) -> Token | None:
+    through = Customer.allowed_partners.through
+    return (
+        Token.objects.select_related("customer")
+        .annotate(
+            partners_restricted=Exists(through.objects.filter(customer_id=OuterRef("customer_id"))),
+            partner_allowed=Exists(through.objects.filter(customer_id=OuterRef("customer_id"), partner_id=partner_id)),
+        )
+        .filter(uid=uid)
+        .first()
+    )
+
+
+def _decide(
+    token: Token, references: schemas.LocationReferences | None
+) -> tuple[AuthorizationDecision.Result, tuple[str, ...]]:
+    refusal = _contract_refusal(token)
+    if refusal is not None:
+        return refusal, ()
+    return _place_decision(token.customer, references)
+
+
+def _contract_refusal(token: Token) -> AuthorizationDecision.Result | None:
+    """What the token and its contract alone forbid, wherever the driver is."""
+    Result = AuthorizationDecision.Result
+    customer = token.customer
+    now = timezone.now()
+    if (token.valid_until is not None and token.valid_until <= now) or customer.is_expired(now):
+        return Result.EXPIRED
+    if not token.valid or not customer.is_active:
+        return Result.BLOCKED
+    if not customer.has_credit:
+        return Result.NO_CREDIT
+    if token.partners_restricted and not token.partner_allowed:  # type: ignore[attr-defined]
+        return Result.NOT_ALLOWED
+    return None
+
+
+def _place_decision(
+    customer: Customer, references: schemas.LocationReferences | None
+) -> tuple[AuthorizationDecision.Result, tuple[str, ...]]:
+    """The customer's place policy applied to the LocationReferences: the allowed EVSE uids."""
+    Result = AuthorizationDecision.Result
+    if references is None:
+        return (Result.NEEDS_LOCATION if customer.needs_location else Result.ALLOWED), ()
+    if references.location_id in customer.blocked_location_ids:
+        return Result.NOT_ALLOWED, ()
+    requested = tuple(references.evse_uids or ())
+    if customer.blocked_evse_uids and not requested:
+        return Result.NEEDS_LOCATION, ()  # which EVSE the driver stands at decides
+    allowed = tuple(uid for uid in requested if uid not in customer.blocked_evse_uids)
+    if requested and not allowed:
+        return Result.NOT_ALLOWED, ()
+    return Result.ALLOWED, allowed
+
+
+def _record(
+    *,
+    partner_id: int,
+    token: Token | None,
+    uid: str,
+    references: schemas.LocationReferences | None,
+    result: str,
+    allowed_evses: Sequence[str],
+    started: float,
+) -> None:
+    AuthorizationDecision.objects.create(
+        partner_id=partner_id,
+        token=token,
+        token_uid=uid[:36],
+        location_id=references.location_id if references else "",
+        evse_uids=list(references.evse_uids or ()) if references else [],
+        allowed_evse_uids=list(allowed_evses),
+        result=result,
+        latency_ms=round((time.perf_counter() - started) * 1000, 3),
+    )
+
+
+def on_customer_status_changed(sender: Any, *, customer_id: int, **kwargs: Any) -> None:
+    """A customer was blocked or unblocked: the served ``valid`` of its tokens changed."""
+    tokens = list(Token.objects.select_for_update().filter(customer_id=customer_id))
+    now = timezone.now()
+    for token in tokens:
+        token.last_updated = now
+    Token.objects.bulk_update(tokens, ["last_updated"], batch_size=500)
+    _tokens_changed([(token, frozenset({"valid"})) for token in tokens])
+
+
+def _save(token: Token, changed: set[str]) -> None:
+    token.last_updated = timezone.now()
+    with transaction.atomic():
+        token.save(update_fields=[*sorted(changed), "last_updated"])
+        _token_changed(token, changed)
+
+
+def _token_changed(token: Token, fields: Iterable[str]) -> None:
+    _tokens_changed([(token, frozenset(fields))])
+
+
+def _tokens_changed(changes: Sequence[tuple[Token, frozenset[str]]]) -> None:
+    """Called once per write, inside its transaction, with each changed token (already saved,
+    ``last_updated`` bumped) and the names of the fields that changed.
+
+    This is the hook for the token distribution to CPOs (issue 5 item 4): it will write one
+    outbox row per token here, in the same transaction as the change, so a change is pushed if
+    and only if it was committed. ``fields`` lets it choose PUT (new token, or many fields) or
+    PATCH (a few fields, e.g. ``valid``). Nothing is written yet.
+    """
+    if not transaction.get_connection().in_atomic_block:
+        raise RuntimeError("token changes are recorded inside the transaction that makes them")
