@@ -4,16 +4,23 @@ and how it calls the eMSP."""
 from __future__ import annotations
 
 import re
+import threading
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from ocpi.core.client import OcpiClient
+from ocpi.simulator.data import SimData
+from ocpi.simulator.faults import Faults
+from ocpi.simulator.generate import Dataset
 from ocpi.simulator.store import Store
 from partners.schemas import BusinessDetails, Credentials
 
 if TYPE_CHECKING:
+    from ocpi.simulator.commands import CommandsConfig
+    from ocpi.simulator.live import LiveMode
     from ocpi.simulator.routing import Module
+    from ocpi.simulator.tokens import TokenStore
 
 VERSION = "2.1.1"
 BASE_PATH = "/ocpi/cpo"
@@ -54,7 +61,13 @@ class ClientOptions:
 
 
 class Context:
-    """Shared by every request handler and handshake of one simulator."""
+    """Shared by every request handler and handshake of one simulator: who it is, its
+    credentials state, its network (``data``), its fault modes, and its receivers' state
+    (``tokens``, ``commands``) and live mode, which ``CpoSimulator`` attaches."""
+
+    tokens: TokenStore
+    commands: CommandsConfig
+    live: LiveMode
 
     def __init__(
         self,
@@ -63,12 +76,17 @@ class Context:
         store: Store,
         modules: Sequence[Module],
         client_options: ClientOptions | None = None,
+        dataset: Dataset | None = None,
+        faults: Faults | None = None,
     ) -> None:
         self.identity = identity
         self.store = store
         self.modules = tuple(modules)
         self.client_options = client_options or ClientOptions()
         self.base_url = ""  # set when the server is bound (port 0 picks one)
+        self.data = SimData(dataset or Dataset(country_code=identity.country_code, party_id=identity.party_id))
+        self.faults = faults or Faults()
+        self.stopping = threading.Event()  # set when the server stops: hung answers end at once
 
     @property
     def url(self) -> str:

@@ -6,7 +6,15 @@ Adding one: write ``ocpi/simulator/<module>.py`` with its views and a ``MODULE``
 
 from __future__ import annotations
 
-from ocpi.simulator import credentials
+from ocpi.simulator import commands, credentials, senders, tokens
 from ocpi.simulator.routing import Module
 
-MODULES: tuple[Module, ...] = (credentials.MODULE,)
+MODULES: tuple[Module, ...] = (
+    credentials.MODULE,
+    senders.LOCATIONS,
+    senders.SESSIONS,
+    senders.CDRS,
+    senders.TARIFFS,
+    tokens.MODULE,
+    commands.MODULE,
+)

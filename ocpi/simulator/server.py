@@ -26,6 +26,7 @@ from ocpi.core.status import OcpiStatus, http_status_for
 from ocpi.simulator import versions
 from ocpi.simulator.context import BASE_PATH, VERSION, Context
 from ocpi.simulator.routing import NO_DATA, Reply, Request, Route, Router
+from ocpi.simulator.senders import DropConnection
 from ocpi.simulator.store import HandshakeBusy, TokenRole
 
 logger = logging.getLogger("ocpi.simulator")
@@ -40,7 +41,8 @@ _CHALLENGE = {"WWW-Authenticate": "Token"}
 
 @dataclass(frozen=True)
 class LoggedRequest:
-    """One request the simulator answered: no token, no body."""
+    """One request the simulator answered: no token, no body. ``status`` 0: dropped unanswered
+    (fault mode "timeouts")."""
 
     method: str
     path: str
@@ -110,6 +112,11 @@ class _RequestHandler(BaseHTTPRequestHandler):
         path = urlsplit(self.path).path
         try:
             reply = self._dispatch()
+        except DropConnection:
+            # Fault mode "timeouts": the client gets no answer at all.
+            self.server.log.add(LoggedRequest(self.command, path, 0, 0))
+            self.close_connection = True
+            return
         except OcpiError as exc:
             reply = Reply(status=exc.status, message=exc.message, http_status=exc.http_status, headers=exc.headers)
         except HandshakeBusy as exc:

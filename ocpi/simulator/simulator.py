@@ -9,11 +9,17 @@ from pathlib import Path
 from types import TracebackType
 
 from ocpi.simulator import handshake
+from ocpi.simulator.commands import CommandsConfig
 from ocpi.simulator.context import ClientOptions, Context, Identity
+from ocpi.simulator.data import SimData
+from ocpi.simulator.faults import Faults
+from ocpi.simulator.generate import Dataset
+from ocpi.simulator.live import LiveMode
 from ocpi.simulator.modules import MODULES
 from ocpi.simulator.routing import Module
 from ocpi.simulator.server import LoggedRequest, RequestLog, SimulatorHttpServer
 from ocpi.simulator.store import Registration, Store
+from ocpi.simulator.tokens import TokenStore
 from partners.tokens import new_token
 
 logger = logging.getLogger("ocpi.simulator")
@@ -42,6 +48,10 @@ class CpoSimulator:
         base_url: str | None = None,
         modules: Sequence[Module] = MODULES,
         client_options: ClientOptions | None = None,
+        dataset: Dataset | None = None,
+        faults: Faults | None = None,
+        commands: CommandsConfig | None = None,
+        tokens: TokenStore | None = None,
     ) -> None:
         self.host = host
         self.port = port
@@ -52,7 +62,12 @@ class CpoSimulator:
             store=store,
             modules=modules,
             client_options=client_options,
+            dataset=dataset or Dataset(country_code=country_code, party_id=party_id, operator=name),
+            faults=faults,
         )
+        self.context.tokens = tokens or TokenStore()
+        self.context.commands = commands or CommandsConfig()
+        self.context.live = LiveMode(self.context, seed=self.context.data.dataset.seed)
         if store.registration is None and (token_a or store.token_a is None):
             store.issue_token_a(token_a or new_token())
         self.log = RequestLog()
@@ -69,6 +84,7 @@ class CpoSimulator:
         if self._server is not None:
             raise RuntimeError("the simulator is already running")
         server = SimulatorHttpServer((self.host, self.port), self.context, self.log)
+        self.context.stopping.clear()
         bound_host, bound_port = server.server_address[:2]
         self.port = int(bound_port)
         announced = "127.0.0.1" if bound_host in ("0.0.0.0", "") else str(bound_host)  # noqa: S104 - not binding
@@ -86,6 +102,9 @@ class CpoSimulator:
         self._server = self._thread = None
         if server is None:
             return
+        self.context.stopping.set()
+        self.context.live.stop()
+        self.context.commands.cancel()
         server.shutdown()
         server.server_close()
         if thread is not None:
@@ -158,6 +177,33 @@ class CpoSimulator:
     def requests(self) -> list[LoggedRequest]:
         """Requests answered so far (method, path, HTTP status, OCPI status), oldest first."""
         return self.log.entries()
+
+    # --- the network, fault modes and receivers (changeable while running) -----------------
+
+    @property
+    def data(self) -> SimData:
+        """The four lists served (``sim.data["locations"].page(...)``), generated from the seed."""
+        return self.context.data
+
+    @property
+    def faults(self) -> Faults:
+        """Fault modes of the sender interfaces, e.g. ``sim.faults.errors.configure(0.2)``."""
+        return self.context.faults
+
+    @property
+    def tokens(self) -> TokenStore:
+        """What the eMSP pushed to the tokens receiver; ``tokens.failures`` fails a share."""
+        return self.context.tokens
+
+    @property
+    def commands(self) -> CommandsConfig:
+        """The commands receiver's answers, results, callback form and delay, and its log."""
+        return self.context.commands
+
+    @property
+    def live(self) -> LiveMode:
+        """Live mode: session lifecycles, EVSE status and tariff changes pushed to the eMSP."""
+        return self.context.live
 
     # --- actions ----------------------------------------------------------------------------
 

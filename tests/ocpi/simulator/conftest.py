@@ -62,3 +62,42 @@ def registered(sim: CpoSimulator, emsp: FakeEmsp, call: Call) -> str:
     response = call("POST", sim.module_url("credentials"), token=TOKEN_A, json=emsp.credentials())
     assert response.status_code == 200, response.text
     return str(response.json()["data"]["token"])
+
+
+@pytest.fixture
+def open_sim(emsp: FakeEmsp) -> Iterator[Callable[..., tuple[CpoSimulator, str]]]:
+    """``open_sim(dataset=…, faults=…, …)``: a started simulator the fake eMSP registered with,
+    and the token the simulator issued to it."""
+    started: list[CpoSimulator] = []
+
+    def open_(**kwargs: Any) -> tuple[CpoSimulator, str]:
+        kwargs.setdefault("client_options", FAST)
+        simulator = CpoSimulator(host="127.0.0.1", port=0, token_a=TOKEN_A, **kwargs).start()
+        started.append(simulator)
+        response = requests.post(
+            simulator.module_url("credentials"),
+            headers={"Authorization": f"Token {TOKEN_A}"},
+            json=emsp.credentials(),
+            timeout=10,
+        )
+        assert response.status_code == 200, response.text
+        return simulator, str(response.json()["data"]["token"])
+
+    yield open_
+    for simulator in started:
+        simulator.stop()
+    close_sessions()
+
+
+def walk(url: str, token: str, **params: Any) -> list[requests.Response]:
+    """Every page of a list, following ``Link`` (the way a client should)."""
+    pages: list[requests.Response] = []
+    next_url: str | None = url
+    with requests.Session() as session:
+        session.headers["Authorization"] = f"Token {token}"
+        while next_url is not None:
+            response = session.get(next_url, params=params if not pages else None, timeout=10)
+            assert response.status_code == 200, response.text
+            pages.append(response)
+            next_url = response.links.get("next", {}).get("url")
+    return pages

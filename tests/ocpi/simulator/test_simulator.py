@@ -35,12 +35,14 @@ def test_it_lists_version_2_1_1_with_its_details_url(sim, call):
 
 
 @pytest.mark.parametrize("path", ["/ocpi/cpo/2.1.1/", "/ocpi/cpo/2.1.1"])
-def test_it_lists_the_credentials_endpoint_in_version_details(sim, call, path):
+def test_it_lists_its_endpoints_in_version_details(sim, call, path):
     body = call("GET", path, token=TOKEN_A).json()
     assert schema_errors(DETAILS_SCHEMA, body) == []
-    assert body["data"] == {
-        "version": "2.1.1",
-        "endpoints": [{"identifier": "credentials", "url": f"{sim.url}/ocpi/cpo/2.1.1/credentials"}],
+    assert body["data"]["version"] == "2.1.1"
+    endpoints = body["data"]["endpoints"]
+    assert endpoints[0] == {"identifier": "credentials", "url": f"{sim.url}/ocpi/cpo/2.1.1/credentials"}
+    assert {endpoint["url"] for endpoint in endpoints} == {
+        f"{sim.url}/ocpi/cpo/2.1.1/{endpoint['identifier']}" for endpoint in endpoints
     }
 
 
