@@ -131,8 +131,14 @@ def test_reset_ends_every_fault(open_sim):
 
 
 @pytest.mark.parametrize(
-    "changes", [{"page_cap": 0}, {"delay": -1.0}, {"malformed_share": 1.5}, {"churn": -1}]
+    ("changes", "message"),
+    [
+        ({"page_cap": 0}, "page_cap"),
+        ({"delay": -1.0}, "delay"),
+        ({"malformed_share": 1.5}, "malformed"),
+        ({"churn": -1}, "churn"),
+    ],
 )
-def test_impossible_fault_settings_are_refused(changes):
-    with pytest.raises(ValueError):
+def test_impossible_fault_settings_are_refused(changes, message):
+    with pytest.raises(ValueError, match=message):
         Faults(**changes)
