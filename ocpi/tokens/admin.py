@@ -35,7 +35,8 @@ class TokenForm(forms.ModelForm):
             return data
         candidate = copy.copy(self.instance)
         for field in FORM_FIELDS:
-            setattr(candidate, field, data.get(field, getattr(candidate, field)))
+            if field in data:
+                setattr(candidate, field, data[field])
         candidate.auth_id = candidate.customer.contract_id
         candidate.last_updated = candidate.last_updated or timezone.now()
         try:
