@@ -29,19 +29,22 @@ from ocpi.simulator.routing import Handler, Module, Reply, Request, Route
 TokenType = Literal["OTHER", "RFID"]
 WhitelistType = Literal["ALWAYS", "ALLOWED", "ALLOWED_OFFLINE", "NEVER"]
 Uid = Annotated[str, Meta(min_length=1, max_length=36)]
+NonEmpty36 = Annotated[str, Meta(min_length=1, max_length=36)]
+NonEmpty64 = Annotated[str, Meta(min_length=1, max_length=64)]
 
 
-class Token(WireObject, kw_only=True):
-    """Token (reference §5.6) as this CPO validates it."""
+class Token(WireObject, kw_only=True, forbid_unknown_fields=True):
+    """Token (reference §5.6) as this CPO validates it: as strictly as ChargeMap's schema (no
+    empty strings, no null ``language``, no unknown fields), so a bad push shows in a test."""
 
     uid: Uid
     type: TokenType
-    auth_id: String36
-    visual_number: String64 | None = None
-    issuer: String64
+    auth_id: NonEmpty36
+    visual_number: String64 | UnsetType = UNSET
+    issuer: NonEmpty64
     valid: bool
     whitelist: WhitelistType
-    language: String2 | None = None
+    language: String2 | UnsetType = UNSET
     last_updated: datetime
 
     def __post_init__(self) -> None:
