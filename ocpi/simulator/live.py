@@ -33,12 +33,14 @@ class LiveError(RuntimeError):
 
 @dataclass(frozen=True)
 class Push:
-    """One push to the eMSP and how it went (``error`` empty when it succeeded)."""
+    """One push to the eMSP and how it went (``error`` empty when it succeeded;
+    ``fell_back``: a PATCH the eMSP did not know the object for, followed by a PUT)."""
 
     method: str
     module: str
     url: str
     error: str = ""
+    fell_back: bool = False
 
 
 @dataclass
@@ -79,7 +81,8 @@ class LiveMode:
 
     @property
     def failures(self) -> list[Push]:
-        return [push for push in self.pushes if push.error]
+        """Pushes that failed (a PATCH answered 404 and followed by a PUT is not one)."""
+        return [push for push in self.pushes if push.error and not push.fell_back]
 
     @property
     def active_sessions(self) -> list[str]:
@@ -141,7 +144,7 @@ class LiveMode:
         }
         self._store_session(running, session, now)
         patch = {"kwh": total, "charging_periods": [period], "total_cost": cost, "last_updated": iso(now)}
-        self._push("PATCH", "sessions", f"/{session_id}", patch)
+        self._push("PATCH", "sessions", f"/{session_id}", patch, otherwise_put=(f"/{session_id}", session))
         return dict(session)
 
     def stop_session(self, session_id: str) -> tuple[dict[str, Any], dict[str, Any]]:
@@ -208,8 +211,12 @@ class LiveMode:
             {**evse, "status": status, "last_updated": iso(now)} if evse["uid"] == evse_uid else evse
             for evse in location["evses"]
         ]
-        self.ctx.data["locations"].put(index, {**location, "evses": evses, "last_updated": iso(now)}, epoch=now)
-        self._push("PATCH", "locations", f"/{location_id}/{evse_uid}", {"status": status, "last_updated": iso(now)})
+        changed = {**location, "evses": evses, "last_updated": iso(now)}
+        self.ctx.data["locations"].put(index, changed, epoch=now)
+        patch = {"status": status, "last_updated": iso(now)}
+        self._push(
+            "PATCH", "locations", f"/{location_id}/{evse_uid}", patch, otherwise_put=(f"/{location_id}", changed)
+        )
         return next(evse for evse in evses if evse["uid"] == evse_uid)
 
     def push_tariff(self, tariff_id: str) -> dict[str, Any]:
@@ -305,23 +312,39 @@ class LiveMode:
         found = self.ctx.data.find("tariffs", tariff_id or "")
         return found[1] if found else self.ctx.data.dataset.tariff(0)
 
-    def _push(self, method: str, module: str, suffix: str, body: dict[str, Any]) -> None:
+    def _push(
+        self,
+        method: str,
+        module: str,
+        suffix: str,
+        body: dict[str, Any],
+        *,
+        otherwise_put: tuple[str, dict[str, Any]] | None = None,
+    ) -> None:
+        """Send one push; ``otherwise_put`` (suffix, full object) is PUT when the eMSP answers
+        a PATCH with 404: it does not know the object yet (DESIGN.md §4)."""
         registration = self.ctx.store.registration
         endpoint = registration.endpoints.get(module) if registration else None
         if registration is None or endpoint is None:
             # Not registered, or the eMSP has no receiver for this module: the pull is the way.
             return
         identity = self.ctx.identity
-        url = endpoint.rstrip("/") + ("" if module == "cdrs" else f"/{identity.country_code}/{identity.party_id}")
-        url += suffix
+        base = endpoint.rstrip("/") + ("" if module == "cdrs" else f"/{identity.country_code}/{identity.party_id}")
         error = ""
         try:
-            self.ctx.client(registration.token).request(method, url, body=body)
+            self.ctx.client(registration.token).request(method, base + suffix, body=body)
         except OcpiClientError as exc:
             error = str(exc)
+            if otherwise_put is not None and getattr(exc, "http_status", None) == 404:
+                self._record(Push(method, module, base + suffix, error, fell_back=True))
+                self._push("PUT", module, otherwise_put[0], otherwise_put[1])
+                return
             logger.warning("Live mode: %s %s failed: %s", method, module, exc)
+        self._record(Push(method, module, base + suffix, error))
+
+    def _record(self, push: Push) -> None:
         with self._lock:
-            self._state.pushes.append(Push(method, module, url, error))
+            self._state.pushes.append(push)
 
 
 def _now() -> int:
