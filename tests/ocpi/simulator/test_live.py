@@ -7,11 +7,11 @@ import pytest
 
 from ocpi.cdrs.models import Cdr
 from ocpi.core.client import close_sessions
+from ocpi.locations.selectors import evse_get, location_get
+from ocpi.sessions.selectors import session_get
 from ocpi.simulator import ClientOptions, CpoSimulator
 from ocpi.simulator.generate import Dataset
 from ocpi.simulator.live import LiveError
-from ocpi.sessions.selectors import session_get
-from ocpi.locations.selectors import evse_get, location_get
 from ocpi.tariffs.selectors import tariff_get
 from partners.services import partner_invite
 
