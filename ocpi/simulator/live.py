@@ -252,6 +252,10 @@ class LiveMode:
         if self._random.random() < 0.05:
             self.push_tariff(self.ctx.data.dataset.tariff_id(self._random.randrange(self.ctx.data.dataset.tariffs)))
 
+    @property
+    def running(self) -> bool:
+        return self._thread is not None
+
     def run(self, interval: float = 5.0) -> None:
         """Play ``tick`` every ``interval`` seconds on a thread until ``stop()``."""
         if self._thread is not None:

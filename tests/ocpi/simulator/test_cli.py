@@ -158,6 +158,10 @@ def test_main_shows_help_without_django(tmp_path):
         (("--register-with", "http://127.0.0.1:1/versions"), "needs --token"),
         (("--token", "abc"), "only goes with --register-with"),
         (("--country-code", "NLD"), "country_code"),
+        (("--error-share", "2"), "share"),
+        (("--page-cap", "0"), "page_cap"),
+        (("--evses-per-location", "0.5"), "evses_per_location"),
+        (("--command-delay", "-1"), "callback_delay"),
     ],
 )
 def test_bad_options_exit_2(argv, message):
@@ -213,3 +217,37 @@ def test_a_management_command_can_wrap_it(emsp):
     assert "OCPI versions URL: http://127.0.0.1:" in out.getvalue()
     assert "\n\n" not in out.getvalue()
     assert "no common OCPI version" in err.getvalue()
+
+
+def registered_token(versions_url: str, emsp) -> str:
+    """The fake eMSP registers with the simulator the command runs; the token it was issued."""
+    details = requests.get(versions_url, headers={"Authorization": "Token cli-token-A"}, timeout=5).json()
+    credentials_url = details["data"][0]["url"] + "credentials"
+    posted = requests.post(
+        credentials_url, json=emsp.credentials(), headers={"Authorization": "Token cli-token-A"}, timeout=10
+    )
+    assert posted.status_code == 200, posted.text
+    return str(posted.json()["data"]["token"])
+
+
+def test_the_data_and_fault_options_shape_what_is_served(run, emsp):
+    argv = ("--json", "--token-a", "cli-token-A", "--locations", "30", "--seed", "5", "--sessions", "0")
+    out = run(*argv, "--cdrs", "0", "--page-cap", "7", "--error-share", "0.5", "--no-link").out
+    summary = json.loads(out.next())
+    assert summary["data"] == {"seed": 5, "locations": 30, "evses": 75, "sessions": 0, "cdrs": 0, "tariffs": 4}
+    assert summary["live"] is False
+    token = registered_token(summary["versions_url"], emsp)
+    locations_url = summary["url"] + "/ocpi/cpo/2.1.1/locations"
+    answers = [requests.get(locations_url, headers={"Authorization": f"Token {token}"}, timeout=5) for _ in range(2)]
+    assert [answer.status_code for answer in answers] == [200, 503]
+    assert (answers[0].headers["X-Limit"], answers[0].headers["X-Total-Count"]) == ("7", "30")
+    assert "Link" not in answers[0].headers
+    from ocpi.simulator.generate import Dataset
+
+    assert answers[0].json()["data"][0] == Dataset(seed=5, locations=30, sessions=0, cdrs=0).location(0)
+
+
+def test_live_mode_starts_with_the_option(run):
+    out = run("--json", "--live", "--live-interval", "0.05", "--locations", "3", "--sessions", "0", "--cdrs", "0").out
+    summary = json.loads(out.next())
+    assert summary["live"] is True
