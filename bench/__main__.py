@@ -28,6 +28,7 @@ BENCHMARKS: dict[str, Benchmark] = {
     "wire_formats": _module("bench.wire_formats"),
     "receivers": _module("bench.receivers"),
     "journal": _module("bench.journal"),
+    "tokens": _module("bench.tokens"),
 }
 
 

@@ -62,6 +62,9 @@ class TokenAdmin(admin.ModelAdmin):
     actions = ("block", "unblock", "expire")
     date_hierarchy = "last_updated"
 
+    def has_delete_permission(self, request: HttpRequest, obj: Token | None = None) -> bool:
+        return False  # tokens are never deleted (reference §4.5): block or expire them
+
     def get_fields(self, request: HttpRequest, obj: Token | None = None) -> tuple[str, ...]:
         return FORM_FIELDS if obj is None else (*FORM_FIELDS, *self.readonly_fields)
 

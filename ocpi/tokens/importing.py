@@ -166,6 +166,7 @@ def _write(batch: list[_Row], report: ImportReport) -> None:
             token.last_updated = now
             changed.append((token, fields))
         Token.objects.bulk_create(new)
+        services.tokens_tally_add(len(new))
         if changed:
             Token.objects.bulk_update([t for t, _ in changed], [*services.WIRE_FIELDS, "customer_id", "last_updated"])
         services._tokens_changed([*((t, frozenset(services.WIRE_FIELDS)) for t in new), *changed])

@@ -14,12 +14,12 @@ from django.db.models import QuerySet
 
 from customers.models import Customer
 from ocpi.core.types import format_datetime
-from ocpi.tokens.models import Token
+from ocpi.tokens.models import Token, TokenTally
 
-# Columns the served list needs: the Token fields, and the customer's status for `valid`.
+# Columns the served list needs: the Token fields, and the customer for `valid`.
 _LIST_COLUMNS = (
     "pk", "uid", "type", "auth_id", "visual_number", "issuer", "valid", "whitelist", "language",
-    "last_updated", "customer__status",
+    "last_updated", "customer_id",
 )  # fmt: skip
 
 
@@ -33,17 +33,30 @@ class CustomerLink:
 
 def tokens_for_list() -> QuerySet[Any]:
     """Every token (invalid ones too, DESIGN.md §4), as rows for ``serialize_tokens``; the
-    core's pagination orders and windows it."""
+    core's pagination orders and windows it (primary-key order: creation order)."""
     return Token.objects.values(*_LIST_COLUMNS)
 
 
+def tokens_count(queryset: QuerySet[Any], *, filtered: bool) -> int:
+    """``X-Total-Count``: the tally when the list is not filtered, else a count of the window
+    (an index-only range scan of ``token_updated_id``)."""
+    if not filtered:
+        total = TokenTally.objects.filter(pk=1).values_list("count", flat=True).first()
+        if total is not None:
+            return total
+    return queryset.count()
+
+
 def serialize_tokens(rows: Iterable[dict[str, Any]]) -> list[dict[str, Any]]:
-    return [_served(row) for row in rows]
-
-
-def token_served_valid(*, valid: bool, customer_status: str) -> bool:
-    """A token is served valid only while its customer is not blocked."""
-    return valid and customer_status == Customer.Status.ACTIVE
+    """The page's rows as OCPI Tokens; one query finds which of their customers are blocked."""
+    rows = list(rows)
+    customer_ids = {row["customer_id"] for row in rows}
+    blocked = set(
+        Customer.objects.filter(pk__in=customer_ids)
+        .exclude(status=Customer.Status.ACTIVE)
+        .values_list("pk", flat=True)
+    ) if customer_ids else set()  # fmt: skip
+    return [_served(row, customer_active=row["customer_id"] not in blocked) for row in rows]
 
 
 def customer_links_for_auth_ids(auth_ids: Iterable[str]) -> dict[str, CustomerLink]:
@@ -66,12 +79,12 @@ def customer_links_for_auth_ids(auth_ids: Iterable[str]) -> dict[str, CustomerLi
     }
 
 
-def _served(row: dict[str, Any]) -> dict[str, Any]:
+def _served(row: dict[str, Any], *, customer_active: bool) -> dict[str, Any]:
     data: dict[str, Any] = {"uid": row["uid"], "type": row["type"], "auth_id": row["auth_id"]}
     if row["visual_number"]:
         data["visual_number"] = row["visual_number"]
     data["issuer"] = row["issuer"]
-    data["valid"] = token_served_valid(valid=row["valid"], customer_status=row["customer__status"])
+    data["valid"] = row["valid"] and customer_active
     data["whitelist"] = row["whitelist"]
     if row["language"]:
         data["language"] = row["language"]

@@ -12,7 +12,7 @@ from datetime import datetime
 from typing import Any
 
 from django.db import IntegrityError, transaction
-from django.db.models import Exists, OuterRef
+from django.db.models import Exists, F, OuterRef
 from django.utils import timezone
 
 from customers.models import Customer
@@ -20,7 +20,7 @@ from ocpi.core.errors import InvalidParameters, NotEnoughInformation, ObjectNotF
 from ocpi.core.status import OcpiStatus
 from ocpi.core.types import format_datetime
 from ocpi.tokens import schemas
-from ocpi.tokens.models import AuthorizationDecision, Token
+from ocpi.tokens.models import AuthorizationDecision, Token, TokenTally
 
 # The fields a token's OCPI representation is made of (besides last_updated).
 WIRE_FIELDS = ("type", "auth_id", "visual_number", "issuer", "valid", "whitelist", "language")
@@ -60,6 +60,7 @@ def token_issue(
     try:
         with transaction.atomic():
             token.save()
+            tokens_tally_add(1)
             _token_changed(token, set(WIRE_FIELDS))
     except IntegrityError:
         raise TokenRefused(f"uid: a token {uid!r} already exists") from None
@@ -117,7 +118,7 @@ def token_check(*, token: Token) -> None:
 
 
 def token_wire(token: Token, *, valid: bool) -> dict[str, Any]:
-    """The OCPI Token of a stored token; ``valid`` as served (see selectors.token_served_valid)."""
+    """The OCPI Token of a stored token, with ``valid`` as given (served: false while the customer is blocked)."""
     data: dict[str, Any] = {"uid": token.uid, "type": token.type, "auth_id": token.auth_id}
     if token.visual_number:
         data["visual_number"] = token.visual_number
@@ -251,6 +252,27 @@ def _record(
         result=result,
         latency_ms=round((time.perf_counter() - started) * 1000, 3),
     )
+
+
+def tokens_tally_add(created: int) -> None:
+    """Count ``created`` new tokens, inside the transaction that inserted them (the row lock
+    orders concurrent writers). A missing tally row is made from a real count, which already
+    includes this transaction's tokens."""
+    if not created or TokenTally.objects.filter(pk=1).update(count=F("count") + created):
+        return
+    try:
+        with transaction.atomic():
+            TokenTally.objects.create(pk=1, count=Token.objects.count())
+    except IntegrityError:  # made by a parallel writer since: count ours on top
+        TokenTally.objects.filter(pk=1).update(count=F("count") + created)
+
+
+def tokens_tally_refresh() -> int:
+    """Recount (after loading tokens around the services, e.g. a benchmark's COPY)."""
+    with transaction.atomic():
+        total = Token.objects.count()
+        TokenTally.objects.update_or_create(pk=1, defaults={"count": total})
+    return total
 
 
 def on_customer_status_changed(sender: Any, *, customer_id: int, **kwargs: Any) -> None:

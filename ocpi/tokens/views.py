@@ -18,7 +18,13 @@ TOKEN_TYPES = ("OTHER", "RFID")
 
 class TokenListView(OcpiView):
     def get(self, request: Request, version: str) -> OcpiResponse:
-        return self.paginated(request, selectors.tokens_for_list(), selectors.serialize_tokens)
+        filtered = bool(request.query_params.get("date_from") or request.query_params.get("date_to"))
+        return self.paginated(
+            request,
+            selectors.tokens_for_list(),
+            selectors.serialize_tokens,
+            count=lambda queryset: selectors.tokens_count(queryset, filtered=filtered),
+        )
 
 
 class TokenAuthorizeView(OcpiView):

@@ -109,3 +109,28 @@ def test_it_lists_the_tokens_module_in_version_details(cpo):
 def test_it_refuses_an_unknown_caller(ocpi_server, http):
     answer = http.get(f"{ocpi_server}/ocpi/emsp/2.1.1/tokens", headers={"Authorization": "Token nope"})
     assert answer.status_code == 401
+
+
+def test_it_answers_the_total_from_the_tally_unfiltered_and_from_a_count_filtered(cpo):
+    from ocpi.tokens.models import TokenTally
+
+    issued = [token(uid=f"C{number}") for number in range(4)]
+    stamp(issued)
+    assert cpo.call("GET", "tokens").headers["X-Total-Count"] == "4"
+    TokenTally.objects.filter(pk=1).update(count=1000)  # proves which source answers
+    assert cpo.call("GET", "tokens").headers["X-Total-Count"] == "1000"
+    window = cpo.call("GET", "tokens", params={"date_from": "2026-01-01T00:10:00Z"})
+    assert window.headers["X-Total-Count"] == "3"
+    TokenTally.objects.all().delete()
+    assert cpo.call("GET", "tokens").headers["X-Total-Count"] == "4"
+
+
+def test_it_reads_a_page_in_a_few_queries_whatever_its_size(cpo, django_assert_max_num_queries):
+    from django.test import Client
+
+    for number in range(30):
+        token(uid=f"Q{number:02d}")
+    client = Client()
+    with django_assert_max_num_queries(5):  # partner lookup, total, page, blocked customers
+        answer = client.get("/ocpi/emsp/2.1.1/tokens?limit=30", HTTP_AUTHORIZATION=f"Token {cpo.token}")
+    assert len(answer.json()["data"]) == 30

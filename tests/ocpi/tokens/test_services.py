@@ -113,3 +113,24 @@ def test_it_bumps_the_tokens_of_a_customer_blocked_or_unblocked(changes):
     assert {uid for uid, fields in changes[-2:]} == {first.uid, second.uid}
     customer_unblock(customer=owner)
     assert Token.objects.get(pk=first.pk).last_updated > after[first.pk]
+
+
+def test_it_keeps_the_token_tally_equal_to_the_number_of_tokens(tmp_path):
+    from ocpi.tokens.importing import tokens_import
+    from ocpi.tokens.models import TokenTally
+
+    owner = customer(email="tally@example.com", contract_id="NL-EMS-TALLY")
+    token(owner)
+    TokenTally.objects.all().delete()  # a lost tally is remade from a real count
+    token(owner)
+    token(owner)
+    rows = "".join(f"T{n},RFID,NL-EMS-TALLY,,Open eMSP,true,ALLOWED,,tally@example.com\n" for n in range(5))
+    path = tmp_path / "tally.csv"
+    path.write_text("uid,type,auth_id,visual_number,issuer,valid,whitelist,language,customer_email\n" + rows)
+    with path.open() as stream:
+        tokens_import(stream=stream)
+    with path.open() as stream:
+        tokens_import(stream=stream)  # unchanged rows add nothing
+    assert TokenTally.objects.get(pk=1).count == Token.objects.count() == 8
+    TokenTally.objects.filter(pk=1).update(count=0)
+    assert services.tokens_tally_refresh() == 8
