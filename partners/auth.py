@@ -5,14 +5,21 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from django.db.models import Q
+from django.db import connection
 from django.utils import timezone
 
 from ocpi.core.authentication import OcpiCaller, TokenScope
 from partners.models import Partner
 from partners.tokens import token_hash
 
-_LIVE = (Partner.Status.PENDING, Partner.Status.REGISTERED)
+_LIVE = (Partner.Status.PENDING.value, Partner.Status.REGISTERED.value)
+_LOOKUP = (
+    "SELECT id, name, country_code, party_id, status, registration_token_hash,"  # noqa: S608
+    " (last_inbound_at IS NULL OR last_inbound_at < %s)"
+    f" FROM {Partner._meta.db_table}"
+    " WHERE (access_token_hash = %s OR pending_access_token_hash = %s OR registration_token_hash = %s)"
+    " AND status IN (%s, %s) LIMIT 1"
+)
 _CONTACT_RESOLUTION = timedelta(minutes=1)
 
 
@@ -22,31 +29,26 @@ def resolve_token(token: str) -> OcpiCaller | None:
     the access token of a registered partner, or its successor while our credentials PUT is open
     (full scope). Suspended and unregistered partners resolve to nobody."""
     digest = token_hash(token)
-    matches = Q(access_token_hash=digest) | Q(pending_access_token_hash=digest) | Q(registration_token_hash=digest)
-    partner = (
-        Partner.objects.filter(matches, status__in=_LIVE)
-        .only("id", "name", "country_code", "party_id", "status", "registration_token_hash", "last_inbound_at")
-        .first()
-    )
-    if partner is None:
+    # Every OCPI request passes here: one prepared-shape statement instead of an ORM query
+    # (building the ORM query cost more CPU than the rest of an EVSE PATCH; bench/RESULTS.md).
+    with connection.cursor() as cursor:
+        cursor.execute(_LOOKUP, [timezone.now() - _CONTACT_RESOLUTION, digest, digest, digest, *_LIVE])
+        row = cursor.fetchone()
+    if row is None:
         return None
-    if partner.status == Partner.Status.REGISTERED and partner.registration_token_hash != digest:
+    partner_id, name, country_code, party_id, status, registration_token_hash, contact_is_old = row
+    if status == Partner.Status.REGISTERED and registration_token_hash != digest:
         scope = TokenScope.FULL
     else:
         scope = TokenScope.REGISTRATION
-    _note_contact(partner)
+    if contact_is_old:
+        # At most one write a minute per partner: the admin shows "last inbound contact", not a log.
+        Partner.objects.filter(pk=partner_id).update(last_inbound_at=timezone.now())
     return OcpiCaller(
-        partner_id=partner.pk,
-        label=str(partner),
-        country_code=partner.country_code,
-        party_id=partner.party_id,
+        partner_id=partner_id,
+        label=str(Partner(name=name, country_code=country_code, party_id=party_id)),
+        country_code=country_code,
+        party_id=party_id,
         scope=scope,
         token=token,
     )
-
-
-def _note_contact(partner: Partner) -> None:
-    now = timezone.now()
-    # At most one write a minute per partner: the admin shows "last inbound contact", not a log.
-    if partner.last_inbound_at is None or now - partner.last_inbound_at > _CONTACT_RESOLUTION:
-        Partner.objects.filter(pk=partner.pk).update(last_inbound_at=now)

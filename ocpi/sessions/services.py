@@ -1,9 +1,13 @@
 """The only write path for Sessions: a CPO push (PUT/PATCH) and a later sync pull end here.
 
-Each write locks the stored row (``select_for_update``) and applies the stale rule inside the
-lock, so parallel pushes of one session serialise and the newest ``last_updated`` wins
-(DESIGN.md §4 "Stale writes"). A session not yet stored is inserted in a savepoint; losing an
-insert race falls back to the locked update.
+On PostgreSQL each push is one guarded statement (DESIGN.md §3): a PUT is an
+``INSERT … ON CONFLICT DO UPDATE … WHERE stored.last_updated <= new``, a PATCH an
+``UPDATE … WHERE last_updated <= new`` that merges the JSON in the database (``charging_periods``
+appended). The row lock PostgreSQL takes for the statement serialises parallel pushes of one
+session, and the guard is re-checked on the newest row version, so the newest ``last_updated``
+wins (DESIGN.md §4 "Stale writes") without a round trip to read the row first.
+
+On other databases (SQLite in development) the same rules run as a locked read-modify-write.
 """
 
 from __future__ import annotations
@@ -12,7 +16,9 @@ import enum
 from datetime import datetime
 from typing import Any
 
-from django.db import IntegrityError, transaction
+import msgspec
+from django.db import IntegrityError, connection, transaction
+from django.utils import timezone
 
 from ocpi.core.errors import ObjectNotFound
 from ocpi.core.objects import is_stale, received_last_updated
@@ -31,6 +37,8 @@ def session_put(*, partner_id: int, country_code: str, party_id: str, session: s
     """Create or replace a session (``charging_periods`` replace the stored ones)."""
     key = _key(partner_id, country_code, party_id, session.id)
     data = schemas.as_json(session)
+    if connection.vendor == "postgresql":
+        return _put_guarded(key, _columns(data, session.last_updated))
     with transaction.atomic():
         stored = _locked(key)
         if stored is None:
@@ -56,8 +64,14 @@ def session_patch(
     last_updated = received_last_updated(given)
     changes = schemas.as_json(patch)
     changes["last_updated"] = format_datetime(last_updated)
+    key = _key(partner_id, country_code, party_id, session_id)
+    if connection.vendor == "postgresql":
+        outcome = _patch_guarded(key, changes, last_updated)
+        if outcome is None:
+            raise ObjectNotFound(f"No session {country_code}/{party_id}/{session_id}: PUT it first")
+        return outcome
     with transaction.atomic():
-        stored = _locked(_key(partner_id, country_code, party_id, session_id))
+        stored = _locked(key)
         if stored is None:
             raise ObjectNotFound(f"No session {country_code}/{party_id}/{session_id}: PUT it first")
         if is_stale(stored=stored.last_updated, incoming=last_updated):
@@ -99,22 +113,102 @@ def _save(stored: Session, data: dict[str, Any], last_updated: datetime) -> None
 
 def _columns(data: dict[str, Any], last_updated: datetime) -> dict[str, Any]:
     """The indexed copies of a session's JSON, for queries and the admin."""
-    location = data["location"]
-    evse = (location.get("evses") or [{}])[0]
-    connector = (evse.get("connectors") or [{}])[0]
     end = data.get("end_datetime")
     return {
         "status": data["status"],
         "auth_id": data["auth_id"],
         "auth_method": data["auth_method"],
+        "token_known": False,  # until the tokens room matches auth_id
         "start_datetime": parse_datetime(data["start_datetime"]),
         "end_datetime": parse_datetime(end) if end else None,
         "kwh": data["kwh"],
         "total_cost": data.get("total_cost"),
         "currency": data["currency"],
-        "location_id": location["id"],
-        "evse_uid": evse.get("uid", ""),
-        "connector_id": connector.get("id", ""),
+        **_location_columns(data["location"]),
         "last_updated": last_updated,
         "data": data,
     }
+
+
+def _location_columns(location: dict[str, Any]) -> dict[str, Any]:
+    """A session's Location holds the one EVSE and connector it charges at (reference §5.3)."""
+    evse = (location.get("evses") or [{}])[0]
+    connector = (evse.get("connectors") or [{}])[0]
+    return {"location_id": location["id"], "evse_uid": evse.get("uid", ""), "connector_id": connector.get("id", "")}
+
+
+# --- PostgreSQL: one guarded statement per push ------------------------------------------------
+
+_TABLE = Session._meta.db_table
+_KEY = ("partner_id", "country_code", "party_id", "ocpi_id")
+_WHERE_KEY = " AND ".join(f"{name} = %s" for name in _KEY)
+_EXISTS = f"SELECT 1 FROM {_TABLE} WHERE {_WHERE_KEY}"  # noqa: S608 (constant names, values are parameters)
+
+
+def _put_guarded(key: dict[str, Any], columns: dict[str, Any]) -> Outcome:
+    values = {**key, **columns, "data": _json(columns["data"]), "created": timezone.now()}
+    names = list(values)
+    replaced = [name for name in names if name not in (*_KEY, "created")]
+    columns = ", ".join(names)
+    placeholders = ", ".join(map(_placeholder, names))
+    updates = ", ".join(f"{name} = EXCLUDED.{name}" for name in replaced)
+    # The names are our own columns; every value is a parameter. xmax is 0 on a fresh insert.
+    sql = (
+        f"INSERT INTO {_TABLE} ({columns}) VALUES ({placeholders})"  # noqa: S608
+        f" ON CONFLICT ({', '.join(_KEY)}) DO UPDATE SET {updates}"
+        f" WHERE {_TABLE}.last_updated <= EXCLUDED.last_updated RETURNING xmax = 0"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, list(values.values()))
+        row = cursor.fetchone()
+    if row is None:
+        return Outcome.STALE
+    return Outcome.CREATED if row[0] else Outcome.UPDATED
+
+
+def _patch_guarded(key: dict[str, Any], changes: dict[str, Any], last_updated: datetime) -> Outcome | None:
+    """None when the session is unknown."""
+    periods = changes.pop("charging_periods", None)
+    cleared = [name for name, value in changes.items() if value is None]
+    given = {name: value for name, value in changes.items() if value is not None}
+    data = "(data - %s::text[]) || %s::jsonb"
+    params: list[Any] = [cleared, _json(given)]
+    if periods:
+        data += " || jsonb_build_object('charging_periods', COALESCE(data->'charging_periods', '[]') || %s::jsonb)"
+        params.append(_json(periods))
+    assignments = [f"data = {data}"]
+    for name, value in _patched_columns(changes, last_updated).items():
+        assignments.append(f"{name} = %s")
+        params.append(value)
+    sql = (
+        f"UPDATE {_TABLE} SET {', '.join(assignments)}"  # noqa: S608 (our own column names)
+        f" WHERE {_WHERE_KEY} AND last_updated <= %s RETURNING id"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [*params, *key.values(), last_updated])
+        if cursor.fetchone() is not None:
+            return Outcome.UPDATED
+        cursor.execute(_EXISTS, list(key.values()))
+        return Outcome.STALE if cursor.fetchone() is not None else None
+
+
+def _patched_columns(changes: dict[str, Any], last_updated: datetime) -> dict[str, Any]:
+    """The indexed copies a PATCH changes (the schema lets only optional fields be null)."""
+    columns: dict[str, Any] = {"last_updated": last_updated}
+    for name in ("status", "auth_id", "auth_method", "kwh", "currency", "total_cost"):
+        if name in changes:
+            columns[name] = changes[name]
+    for name in ("start_datetime", "end_datetime"):
+        if name in changes:
+            columns[name] = parse_datetime(changes[name]) if changes[name] else None
+    if "location" in changes:
+        columns.update(_location_columns(changes["location"]))
+    return columns
+
+
+def _placeholder(name: str) -> str:
+    return "%s::jsonb" if name == "data" else "%s"
+
+
+def _json(value: Any) -> str:
+    return msgspec.json.encode(value).decode()

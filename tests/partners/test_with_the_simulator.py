@@ -49,7 +49,8 @@ def test_the_simulator_registers_with_us_using_our_invitation(ocpi_server, sim):
     sim.register_with(invitation["versions_url"], invitation["token_a"])
     partner = Partner.objects.get(pk=invitation["partner_id"])
     assert (partner.status, partner.party, partner.version) == ("REGISTERED", "NL/SIM", "2.1.1")
-    assert partner.endpoints == {"credentials": sim.module_url("credentials")}
+    assert partner.endpoints["credentials"] == sim.module_url("credentials")
+    assert partner.endpoints["locations"] == sim.module_url("locations")  # every module it lists is learnt
     assert works(ocpi_server, sim.emsp_token)  # the token C we issued
     assert not works(ocpi_server, invitation["token_a"])
 

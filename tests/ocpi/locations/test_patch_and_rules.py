@@ -181,15 +181,16 @@ def test_a_stale_location_put_leaves_newer_evse_changes_alone(cpo, stored):
     assert served_at(cpo, f"{stored}/3256")["status"] == "CHARGING"
 
 
-def test_an_evse_status_patch_is_two_reads_and_two_small_writes(cpo, stored):
+def test_an_evse_status_patch_is_one_statement_on_postgresql_and_a_locked_read_write_elsewhere(cpo, stored):
     patch = EvsePatch(status="CHARGING")
     keys = {"partner_id": cpo.partner.pk, "country_code": "NL", "party_id": "CPO", "location_id": "LOC1"}
     with CaptureQueriesContext(connection) as captured:
         services.evse_patch(**keys, evse_uid="3256", patch=patch)
     statements = [query["sql"].split()[0] for query in captured.captured_queries]
-    statements = [word for word in statements if word in ("SELECT", "UPDATE", "INSERT", "DELETE")]
-    assert statements == ["SELECT", "SELECT", "UPDATE", "UPDATE"]  # lock Location, read EVSE, write both
+    statements = [word for word in statements if word in ("WITH", "SELECT", "UPDATE", "INSERT", "DELETE")]
     if connection.vendor == "postgresql":
-        selects = [query["sql"] for query in captured.captured_queries if query["sql"].startswith("SELECT")]
-        assert selects[0].endswith("FOR UPDATE")
+        assert statements == ["WITH"]  # lock Location, guarded EVSE update, Location touched: one round trip
+        assert "FOR UPDATE" in captured.captured_queries[0]["sql"]
+    else:
+        assert statements == ["SELECT", "SELECT", "UPDATE", "UPDATE"]  # lock Location, read EVSE, write both
     assert served_at(cpo, f"{stored}/3256")["status"] == "CHARGING"
