@@ -12,6 +12,7 @@ from __future__ import annotations
 import math
 import random
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
@@ -132,46 +133,49 @@ class Dataset:
     # --- objects ------------------------------------------------------------------------
 
     def location(self, index: int, *, last_updated: int | None = None) -> dict[str, Any]:
-        r = rng(self.seed, "location", index)
-        city, postcode, latitude, longitude = r.choice(_CITIES)
+        # r.random() indexing instead of choice/randint: 5x cheaper, and a page of 1,000
+        # locations is mostly these draws.
+        rand = rng(self.seed, "location", index).random
+        city, postcode, latitude, longitude = _CITIES[int(rand() * len(_CITIES))]
         stamp = iso(self.LOCATIONS.at(index) if last_updated is None else last_updated)
-        street = f"{r.choice(_STREETS)} {r.randint(1, 250)}"
+        street = f"{_STREETS[int(rand() * len(_STREETS))]} {1 + int(rand() * 250)}"
+        letters = chr(65 + int(rand() * 26)) + chr(65 + int(rand() * 26))
         return {
             "id": self.location_id(index),
-            "type": r.choice(_LOCATION_TYPES),
+            "type": _LOCATION_TYPES[int(rand() * len(_LOCATION_TYPES))],
             "name": f"{city} {street}",
             "address": street,
             "city": city,
-            "postal_code": f"{postcode}{r.randint(10, 99)} {chr(65 + r.randrange(26))}{chr(65 + r.randrange(26))}",
+            "postal_code": f"{postcode}{10 + int(rand() * 90)} {letters}",
             "country": "NLD",
             "coordinates": {
-                "latitude": f"{latitude + r.uniform(-0.05, 0.05):.6f}",
-                "longitude": f"{longitude + r.uniform(-0.05, 0.05):.6f}",
+                "latitude": f"{latitude + (rand() - 0.5) / 10:.6f}",
+                "longitude": f"{longitude + (rand() - 0.5) / 10:.6f}",
             },
-            "evses": [self._evse(number, r, stamp) for number in self.evse_range(index)],
+            "evses": [self._evse(number, rand, stamp) for number in self.evse_range(index)],
             "operator": {"name": self.operator},
-            "facilities": sorted(r.sample(_FACILITIES, r.randint(0, 2))),
+            "facilities": [facility for facility in _FACILITIES if rand() < 0.15],
             "time_zone": "Europe/Amsterdam",
             "opening_times": {"twentyfourseven": True},
             "last_updated": stamp,
         }
 
-    def _evse(self, number: int, r: random.Random, stamp: str) -> dict[str, Any]:
-        connectors = [
-            self._connector(str(position), r, stamp) for position in range(1, (2 if r.random() < 0.7 else 1) + 1)
-        ]
+    def _evse(self, number: int, rand: Callable[[], float], stamp: str) -> dict[str, Any]:
+        connectors = [self._connector("1", rand, stamp)]
+        if rand() < 0.7:
+            connectors.append(self._connector("2", rand, stamp))
         return {
             "uid": f"EVSE{number:08d}",
             "evse_id": f"{self.country_code}*{self.party_id}*E{number:08d}",
-            "status": r.choice(_STATUSES),
+            "status": _STATUSES[int(rand() * len(_STATUSES))],
             "capabilities": ["RFID_READER", "REMOTE_START_STOP_CAPABLE", "RESERVABLE", "UNLOCK_CAPABLE"],
             "connectors": connectors,
             "physical_reference": f"{number % 100:02d}",
             "last_updated": stamp,
         }
 
-    def _connector(self, connector_id: str, r: random.Random, stamp: str) -> dict[str, Any]:
-        standard, form, power_type, voltage, amperage = r.choice(_CONNECTORS)
+    def _connector(self, connector_id: str, rand: Callable[[], float], stamp: str) -> dict[str, Any]:
+        standard, form, power_type, voltage, amperage = _CONNECTORS[int(rand() * len(_CONNECTORS))]
         return {
             "id": connector_id,
             "standard": standard,
@@ -179,7 +183,7 @@ class Dataset:
             "power_type": power_type,
             "voltage": voltage,
             "amperage": amperage,
-            "tariff_id": self.tariff_id(r.randrange(self.tariffs)),
+            "tariff_id": self.tariff_id(int(rand() * self.tariffs)),
             "last_updated": stamp,
         }
 
