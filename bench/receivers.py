@@ -5,6 +5,9 @@
 2. Mixed inbound load with the journal on, against gunicorn (2 sync workers) and PostgreSQL:
    70 % Session and EVSE PATCH, 25 % Session PUT, 5 % CDR POST, realistic bodies, sustained for
    ``BENCH_RECEIVERS_SECONDS`` (default 60) from 6 client processes.
+3. The same server and clients against the nested-DRF-serializer twin of Session PUT
+   (``bench/drf``): Session PUT only on each endpoint, and the mixed load with its PUTs sent to the
+   twin, ``BENCH_RECEIVERS_COMPARE_SECONDS`` (default 20) each, so the ratio shows.
 
 Needs PostgreSQL: the server of ``BENCH_DATABASE_URL`` (default 127.0.0.1:5432), where it
 creates the database ``emsp_bench_receivers`` afresh on every run.
@@ -31,6 +34,7 @@ from bench.journal import ROOT, _free_port, _wait_for_port
 DATABASE_URL = _JOURNAL_DATABASE_URL.rsplit("/", 1)[0] + "/emsp_bench_receivers"
 TOKEN = "bench-receivers-token"  # noqa: S105 (a benchmark partner's token)
 SECONDS = float(os.environ.get("BENCH_RECEIVERS_SECONDS", "60"))
+COMPARE_SECONDS = float(os.environ.get("BENCH_RECEIVERS_COMPARE_SECONDS", "20"))
 CLIENTS = 6
 # gunicorn's advice for sync workers is 2 × cores + 1; the web processes wait on PostgreSQL.
 WORKERS = int(os.environ.get("BENCH_WEB_WORKERS", "2"))
@@ -38,6 +42,7 @@ LOCATIONS = 100  # pushes spread over many sites, as in real traffic (one site's
 EVSES = 4
 SESSIONS = 200
 BASE = "/ocpi/emsp/2.1.1"
+DRF_SESSIONS = "/bench/drf/sessions"  # the twin of f"{BASE}/sessions" (bench/drf/urls.py)
 T0 = datetime(2026, 1, 1, tzinfo=UTC)
 
 
@@ -48,6 +53,7 @@ def run() -> None:
     subprocess.run([sys.executable, "manage.py", "migrate", "--noinput", "-v0"], cwd=ROOT, env=env, check=True)
     _create_partner(env)
     print(_load_table(env))
+    print(_comparison_table(env))
 
 
 # --- payloads ------------------------------------------------------------------------------------
@@ -138,7 +144,17 @@ def _validation_table() -> str:
     for label, kind, bodies, target in rows:
         best, median = _rate(lambda body, kind=kind: msgspec.json.decode(body, type=kind), bodies)
         lines.append(f"| {label} | {best:,.0f} | {median:,.0f} | {f'≥ {target:,}' if target else '—'} |")
+    best, median = _rate(_drf_valid, sessions[:16], repeats=5)
+    lines.append(f"| full Session, nested DRF serializers (bench/drf) | {best:,.0f} | {median:,.0f} | — |")
     return "\n".join(lines)
+
+
+def _drf_valid(body: bytes) -> None:
+    from bench.drf.serializers import SessionSerializer
+
+    serializer = SessionSerializer(data=json.loads(body))
+    if not serializer.is_valid():  # both validators must agree on the benchmark's bodies
+        raise AssertionError(f"the DRF twin refuses a valid Session: {serializer.errors}")
 
 
 def _rate(function: Any, bodies: list[bytes], repeats: int = 21) -> tuple[float, float]:
@@ -191,6 +207,30 @@ def _create_partner(env: dict[str, str]) -> None:
 
 
 def _load_table(env: dict[str, str]) -> str:
+    results = _load(env, mode="mixed", seconds=SECONDS)
+    title = (
+        f"\nreceivers: mixed inbound load, journal on, gunicorn {WORKERS} sync workers + PostgreSQL, "
+        f"{CLIENTS} clients, {SECONDS:.0f} s"
+    )
+    rows = [("mixed (70 % PATCH, 25 % PUT, 5 % CDR POST)", results)]
+    return _summarise(title, rows, "≥ 400/s, p99 < 50 ms, 0 errors")
+
+
+def _comparison_table(env: dict[str, str]) -> str:
+    env = {**env, "DJANGO_SETTINGS_MODULE": "bench.drf.settings"}
+    runs = [
+        ("Session PUT only, msgspec endpoint", "put"),
+        ("Session PUT only, nested DRF twin", "put-drf"),
+        ("mixed, its PUTs to the nested DRF twin", "mixed-drf"),
+    ]
+    rows = [(label, _load(env, mode=mode, seconds=COMPARE_SECONDS)) for label, mode in runs]
+    title = (
+        f"\nreceivers: msgspec against nested DRF serializers, same server and clients, {COMPARE_SECONDS:.0f} s each"
+    )
+    return _summarise(title, rows, "—")
+
+
+def _load(env: dict[str, str], *, mode: str, seconds: float) -> list[dict[str, Any]]:
     port = _free_port()
     command = [
         sys.executable, "-m", "gunicorn", "emsp.wsgi", "--bind", f"127.0.0.1:{port}",
@@ -200,13 +240,16 @@ def _load_table(env: dict[str, str]) -> str:
     try:
         _wait_for_port(port)
         _seed(port)
-        deadline = time.time() + SECONDS
+        deadline = time.time() + seconds
+        jobs = [(port, deadline, seed, mode) for seed in range(CLIENTS)]
         with ProcessPoolExecutor(max_workers=CLIENTS) as pool:
-            results = list(pool.map(_client, [(port, deadline, seed) for seed in range(CLIENTS)]))
+            results = list(pool.map(_client, jobs))
     finally:
         server.terminate()
         server.wait(timeout=30)
-    return _summarise(results)
+    for result in results:
+        result["seconds"] = [seconds]
+    return results
 
 
 def _seed(port: int) -> None:
@@ -231,15 +274,15 @@ def _send(port: int, method: str, path: str, body: Any) -> tuple[int, float]:
     return status, time.perf_counter() - started
 
 
-def _client(job: tuple[int, float, int]) -> dict[str, list[Any]]:
-    port, deadline, seed = job
+def _client(job: tuple[int, float, int, str]) -> dict[str, list[Any]]:
+    port, deadline, seed, mode = job
     chooser = random.Random(seed)
     latencies: list[float] = []
     errors: list[str] = []
     step = 0
     while time.time() < deadline:
         step += 1
-        method, path, body = _pick(chooser, seed, step)
+        method, path, body = _pick(chooser, seed, step, mode)
         status, elapsed = _send(port, method, path, body)
         latencies.append(elapsed)
         if status >= 300:
@@ -247,10 +290,12 @@ def _client(job: tuple[int, float, int]) -> dict[str, list[Any]]:
     return {"latencies": latencies, "errors": errors}
 
 
-def _pick(chooser: random.Random, seed: int, step: int) -> tuple[str, str, Any]:
-    roll = chooser.random()
+def _pick(chooser: random.Random, seed: int, step: int, mode: str) -> tuple[str, str, Any]:
+    """One request of the load: ``mode`` is mixed or put, ending in -drf for the twin's PUT."""
+    roll = 0.9 if mode.startswith("put") else chooser.random()
     minutes = 1 + step / 100 + seed / 1000
     session_id = f"S{chooser.randrange(SESSIONS)}"
+    sessions = DRF_SESSIONS if mode.endswith("-drf") else f"{BASE}/sessions"
     if roll < 0.35:
         period = {"start_date_time": _stamp(minutes), "dimensions": [{"type": "ENERGY", "volume": 0.5}]}
         body = {"kwh": round(step / 10, 2), "last_updated": _stamp(minutes), "charging_periods": [period]}
@@ -260,22 +305,27 @@ def _pick(chooser: random.Random, seed: int, step: int) -> tuple[str, str, Any]:
         status = chooser.choice(["AVAILABLE", "CHARGING", "BLOCKED"])
         return "PATCH", f"{BASE}/locations/NL/CPO/{evse}", {"status": status, "last_updated": _stamp(minutes)}
     if roll < 0.95:
-        return "PUT", f"{BASE}/sessions/NL/CPO/{session_id}", _session(session_id, minutes)
+        return "PUT", f"{sessions}/NL/CPO/{session_id}", _session(session_id, minutes)
     return "POST", f"{BASE}/cdrs", _cdr(f"CDR-{seed}-{step}")
 
 
-def _summarise(results: list[dict[str, list[Any]]]) -> str:
-    latencies = sorted(latency for result in results for latency in result["latencies"])
-    errors = [error for result in results for error in result["errors"]]
-    p99 = latencies[int(len(latencies) * 0.99)] * 1000
+def _summarise(title: str, rows: list[tuple[str, list[dict[str, list[Any]]]]], target: str) -> str:
     lines = [
-        f"\nreceivers: mixed inbound load, journal on, gunicorn {WORKERS} sync workers + PostgreSQL, "
-        f"{CLIENTS} clients, {SECONDS:.0f} s",
-        "| requests | requests/s | p50 ms | p99 ms | errors | target |",
-        "| ---: | ---: | ---: | ---: | ---: | --- |",
-        f"| {len(latencies):,} | {len(latencies) / SECONDS:,.0f} | {statistics.median(latencies) * 1000:.1f} | "
-        f"{p99:.1f} | {len(errors)} | ≥ 400/s, p99 < 50 ms, 0 errors |",
+        title,
+        "| load | requests | requests/s | p50 ms | p99 ms | errors | target |",
+        "| --- | ---: | ---: | ---: | ---: | ---: | --- |",
     ]
-    if errors:
-        lines.append(f"first errors: {errors[:5]}")
+    first_errors: list[str] = []
+    for label, results in rows:
+        latencies = sorted(latency for result in results for latency in result["latencies"])
+        errors = [error for result in results for error in result["errors"]]
+        seconds = results[0]["seconds"][0]
+        p99 = latencies[int(len(latencies) * 0.99)] * 1000
+        lines.append(
+            f"| {label} | {len(latencies):,} | {len(latencies) / seconds:,.0f} | "
+            f"{statistics.median(latencies) * 1000:.1f} | {p99:.1f} | {len(errors)} | {target} |"
+        )
+        first_errors += errors[:5]
+    if first_errors:
+        lines.append(f"first errors: {first_errors[:5]}")
     return "\n".join(lines)

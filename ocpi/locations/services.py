@@ -112,9 +112,9 @@ def evse_patch(
     given.pop("connectors", None)
     if connection.vendor == "postgresql" and patch.connectors is msgspec.UNSET:
         key = (partner_id, country_code, party_id, location_id)
-        found = _evse_patch_guarded(key, evse_uid, given, at)
-        if found is not True:
-            raise ObjectNotFound(found)
+        missing = _evse_patch_guarded(key, evse_uid, given, at)
+        if missing is not None:
+            raise ObjectNotFound(missing)
         return
     with transaction.atomic():
         location = _required_location(partner_id, country_code, party_id, location_id)
@@ -215,8 +215,8 @@ SELECT (SELECT id FROM loc), (SELECT id FROM evse),
 
 def _evse_patch_guarded(
     key: tuple[int, str, str, str], evse_uid: str, given: dict[str, Any], at: datetime
-) -> bool | str:
-    """True when the EVSE exists (changed, or stale and left alone); otherwise why not found."""
+) -> str | None:
+    """None when the EVSE exists (changed, or stale and left alone); otherwise why it was not found."""
     partner_id, country_code, party_id, location_id = key
     evse_id = given.get("evse_id")
     params = {
@@ -238,7 +238,7 @@ def _evse_patch_guarded(
         return f"No Location {location_id!r} under {country_code}/{party_id}: PUT it first"
     if not evse_exists:
         return f"No EVSE {evse_uid!r} in Location {location_id!r}"
-    return True
+    return None
 
 
 # --- rows ----------------------------------------------------------------------------------

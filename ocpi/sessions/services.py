@@ -149,12 +149,12 @@ def _put_guarded(key: dict[str, Any], columns: dict[str, Any]) -> Outcome:
     values = {**key, **columns, "data": _json(columns["data"]), "created": timezone.now()}
     names = list(values)
     replaced = [name for name in names if name not in (*_KEY, "created")]
-    columns = ", ".join(names)
+    column_list = ", ".join(names)
     placeholders = ", ".join(map(_placeholder, names))
     updates = ", ".join(f"{name} = EXCLUDED.{name}" for name in replaced)
     # The names are our own columns; every value is a parameter. xmax is 0 on a fresh insert.
     sql = (
-        f"INSERT INTO {_TABLE} ({columns}) VALUES ({placeholders})"  # noqa: S608
+        f"INSERT INTO {_TABLE} ({column_list}) VALUES ({placeholders})"  # noqa: S608
         f" ON CONFLICT ({', '.join(_KEY)}) DO UPDATE SET {updates}"
         f" WHERE {_TABLE}.last_updated <= EXCLUDED.last_updated RETURNING xmax = 0"
     )
