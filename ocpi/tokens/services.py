@@ -6,21 +6,19 @@ place where the token distribution to CPOs (issue 5 item 4, a transactional outb
 
 from __future__ import annotations
 
-import time
 from collections.abc import Iterable, Sequence
 from datetime import datetime
 from typing import Any
 
 from django.db import IntegrityError, transaction
-from django.db.models import Exists, F, OuterRef
+from django.db.models import F
 from django.utils import timezone
 
 from customers.models import Customer
-from ocpi.core.errors import InvalidParameters, NotEnoughInformation, ObjectNotFound
-from ocpi.core.status import OcpiStatus
+from ocpi.core.errors import InvalidParameters
 from ocpi.core.types import format_datetime
 from ocpi.tokens import schemas
-from ocpi.tokens.models import AuthorizationDecision, Token, TokenTally
+from ocpi.tokens.models import Token, TokenTally
 
 # The fields a token's OCPI representation is made of (besides last_updated).
 WIRE_FIELDS = ("type", "auth_id", "visual_number", "issuer", "valid", "whitelist", "language")
@@ -127,131 +125,6 @@ def token_wire(token: Token, *, valid: bool) -> dict[str, Any]:
         data["language"] = token.language
     data["last_updated"] = format_datetime(token.last_updated)
     return data
-
-
-def token_authorize(
-    *,
-    partner_id: int,
-    uid: str,
-    token_type: str | None,
-    references: schemas.LocationReferences | None,
-    started: float,
-) -> schemas.AuthorizationInfo:
-    """Real-time authorization (reference §4.5.1) of token ``uid`` for the calling CPO.
-
-    The rules, in this order: unknown token (or another ``token_type``) → 404/2004; token or
-    contract expired → EXPIRED (checked first, as expiring a token also makes it invalid);
-    token invalid or customer blocked → BLOCKED; no credit → NO_CREDIT; CPO not among the
-    customer's allowed partners → NOT_ALLOWED; the policy restricts places but the request
-    does not say where → 2002; a blocked location, or only blocked EVSEs → NOT_ALLOWED; else
-    ALLOWED, with only the allowed EVSEs in the answer's location. One query reads the token,
-    its customer and the partner check; one INSERT records the decision (``started`` is the
-    ``time.perf_counter()`` at which the request reached the view).
-    """
-    token = _token_for_authorization(partner_id, uid)
-    if token is None or (token_type is not None and token.type != token_type):
-        _record(
-            partner_id=partner_id, token=None, uid=uid, references=references,
-            result=AuthorizationDecision.Result.UNKNOWN_TOKEN, allowed_evses=(), started=started,
-        )  # fmt: skip
-        raise ObjectNotFound(
-            f"No token {uid!r}" + (f" of type {token_type}" if token_type else ""), status=OcpiStatus.UNKNOWN_TOKEN
-        )
-    result, allowed_evses = _decide(token, references)
-    _record(
-        partner_id=partner_id, token=token, uid=uid, references=references, result=result,
-        allowed_evses=allowed_evses, started=started,
-    )  # fmt: skip
-    if result == AuthorizationDecision.Result.NEEDS_LOCATION:
-        raise NotEnoughInformation(
-            "this token's contract is limited to certain locations: send LocationReferences with evse_uids"
-        )
-    location = None
-    if result == AuthorizationDecision.Result.ALLOWED and references is not None:
-        location = schemas.LocationReferences(
-            location_id=references.location_id,
-            evse_uids=list(allowed_evses) if references.evse_uids else None,
-            connector_ids=references.connector_ids,
-        )
-    return schemas.AuthorizationInfo(allowed=result, location=location)  # type: ignore[arg-type]
-
-
-def _token_for_authorization(partner_id: int, uid: str) -> Token | None:
-    through = Customer.allowed_partners.through
-    return (
-        Token.objects.select_related("customer")
-        .annotate(
-            partners_restricted=Exists(through.objects.filter(customer_id=OuterRef("customer_id"))),
-            partner_allowed=Exists(through.objects.filter(customer_id=OuterRef("customer_id"), partner_id=partner_id)),
-        )
-        .filter(uid=uid)
-        .first()
-    )
-
-
-def _decide(
-    token: Token, references: schemas.LocationReferences | None
-) -> tuple[AuthorizationDecision.Result, tuple[str, ...]]:
-    refusal = _contract_refusal(token)
-    if refusal is not None:
-        return refusal, ()
-    return _place_decision(token.customer, references)
-
-
-def _contract_refusal(token: Token) -> AuthorizationDecision.Result | None:
-    """What the token and its contract alone forbid, wherever the driver is."""
-    Result = AuthorizationDecision.Result
-    customer = token.customer
-    now = timezone.now()
-    if (token.valid_until is not None and token.valid_until <= now) or customer.is_expired(now):
-        return Result.EXPIRED
-    if not token.valid or not customer.is_active:
-        return Result.BLOCKED
-    if not customer.has_credit:
-        return Result.NO_CREDIT
-    if token.partners_restricted and not token.partner_allowed:  # type: ignore[attr-defined]
-        return Result.NOT_ALLOWED
-    return None
-
-
-def _place_decision(
-    customer: Customer, references: schemas.LocationReferences | None
-) -> tuple[AuthorizationDecision.Result, tuple[str, ...]]:
-    """The customer's place policy applied to the LocationReferences: the allowed EVSE uids."""
-    Result = AuthorizationDecision.Result
-    if references is None:
-        return (Result.NEEDS_LOCATION if customer.needs_location else Result.ALLOWED), ()
-    if references.location_id in customer.blocked_location_ids:
-        return Result.NOT_ALLOWED, ()
-    requested = tuple(references.evse_uids or ())
-    if customer.blocked_evse_uids and not requested:
-        return Result.NEEDS_LOCATION, ()  # which EVSE the driver stands at decides
-    allowed = tuple(uid for uid in requested if uid not in customer.blocked_evse_uids)
-    if requested and not allowed:
-        return Result.NOT_ALLOWED, ()
-    return Result.ALLOWED, allowed
-
-
-def _record(
-    *,
-    partner_id: int,
-    token: Token | None,
-    uid: str,
-    references: schemas.LocationReferences | None,
-    result: str,
-    allowed_evses: Sequence[str],
-    started: float,
-) -> None:
-    AuthorizationDecision.objects.create(
-        partner_id=partner_id,
-        token=token,
-        token_uid=uid[:36],
-        location_id=references.location_id if references else "",
-        evse_uids=list(references.evse_uids or ()) if references else [],
-        allowed_evse_uids=list(allowed_evses),
-        result=result,
-        latency_ms=round((time.perf_counter() - started) * 1000, 3),
-    )
 
 
 def tokens_tally_add(created: int) -> None:

@@ -11,7 +11,8 @@ from ocpi.core.envelope import OcpiResponse
 from ocpi.core.errors import InvalidParameters
 from ocpi.core.objects import partner_id_of, read_body
 from ocpi.core.views import OcpiView
-from ocpi.tokens import schemas, selectors, services
+from ocpi.tokens import schemas, selectors
+from ocpi.tokens.authorization import token_authorize
 
 TOKEN_TYPES = ("OTHER", "RFID")
 
@@ -33,7 +34,7 @@ class TokenAuthorizeView(OcpiView):
         partner_id = partner_id_of(caller_of(request))
         token_type = _token_type(request)
         references = _references(request)
-        info = services.token_authorize(
+        info = token_authorize(
             partner_id=partner_id, uid=token_uid, token_type=token_type, references=references, started=started
         )
         return OcpiResponse(schemas.encode(info))

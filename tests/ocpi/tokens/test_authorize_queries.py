@@ -8,8 +8,8 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from ocpi.tokens.authorization import token_authorize
 from ocpi.tokens.schemas import LocationReferences
-from ocpi.tokens.services import token_authorize
 from tests.customers.makers import customer
 from tests.ocpi.tokens.makers import token
 
