@@ -29,6 +29,7 @@ BENCHMARKS: dict[str, Benchmark] = {
     "receivers": _module("bench.receivers"),
     "journal": _module("bench.journal"),
     "tokens": _module("bench.tokens"),
+    "simulator": _module("bench.simulator"),
 }
 
 
