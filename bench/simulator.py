@@ -45,14 +45,21 @@ def run() -> None:
             print(f"| {label} | simulator peak RSS: {peak_rss() / 1024:.0f} MB | | | | |")
 
 
+def _dataset(sizes: dict[str, int]) -> Any:
+    from ocpi.simulator.generate import Dataset
+
+    return Dataset(
+        locations=sizes["locations"], sessions=sizes["sessions"], cdrs=sizes["cdrs"], evses_per_location=2.5, tariffs=20
+    )
+
+
 def _in_process(sizes: dict[str, int]) -> tuple[float, float]:
     """What the simulator itself spends on a page (no HTTP, no client): generate and encode."""
     import msgspec
 
     from ocpi.simulator.data import SimData
-    from ocpi.simulator.generate import Dataset
 
-    data = SimData(Dataset(evses_per_location=2.5, tariffs=20, **sizes))
+    data = SimData(_dataset(sizes))
     timings = []
     for repeat in range(REPEAT):
         began = time.perf_counter()
@@ -66,7 +73,7 @@ def _in_process(sizes: dict[str, int]) -> tuple[float, float]:
 def _page_times(url: str, module: str, offset: Any, sizes: dict[str, int]) -> tuple[float, float]:
     count = sizes["locations"] if module == "locations" else sizes[module]
     start = {0: 0, "middle": count // 2, "last": count - 1000}[offset]
-    params = {"offset": start, "limit": 1000, "date_from": "2020-01-01T00:00:00Z"}
+    params: dict[str, str | int] = {"offset": start, "limit": 1000, "date_from": "2020-01-01T00:00:00Z"}
     timings = []
     with requests.Session() as session:
         session.headers["Authorization"] = f"Token {TOKEN}"
@@ -130,10 +137,9 @@ def _serve(pipe: Connection, sizes: dict[str, int]) -> None:
     from types import MappingProxyType
 
     from ocpi.simulator import CpoSimulator
-    from ocpi.simulator.generate import Dataset
     from ocpi.simulator.store import Registration
 
-    dataset = Dataset(evses_per_location=2.5, tariffs=20, **sizes)
+    dataset = _dataset(sizes)
     with CpoSimulator(port=0, dataset=dataset) as simulator:
         registration = Registration(
             token="unused",  # noqa: S106

@@ -66,11 +66,13 @@ def test_an_evse_status_change_unknown_to_us_falls_back_to_putting_the_location(
     ]
     assert sim.live.failures == []
     evse = evse_get(partner_id=partner_id, country_code="NL", party_id="SIM", location_id="LOC0000004", evse_uid=uid)
+    assert evse is not None
     assert evse["status"] == "OUTOFORDER"
 
     sim.live.push_evse_status(location_id="LOC0000004", evse_uid=uid, status="AVAILABLE")
     assert sim.live.pushes[-1].method == "PATCH"
     ours = location_get(partner_id=partner_id, country_code="NL", party_id="SIM", location_id="LOC0000004")
+    assert ours is not None
     assert ours["evses"][0]["status"] == "AVAILABLE"
     assert sim.data.find("locations", "LOC0000004")[1]["evses"][0]["status"] == "AVAILABLE"
 
@@ -81,6 +83,7 @@ def test_a_tariff_change_is_put_with_new_prices(live):
     tariff = sim.live.push_tariff("TARIFF001")
     assert tariff["elements"] != before["elements"]
     ours = tariff_get(partner_id=partner_id, country_code="NL", party_id="SIM", tariff_id="TARIFF001")
+    assert ours is not None
     assert ours["elements"] == tariff["elements"]
 
 
