@@ -14,7 +14,10 @@ import importlib
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
+    from ocpi.simulator.commands import CommandsConfig
     from ocpi.simulator.context import ClientOptions, Identity
+    from ocpi.simulator.faults import Faults, Share
+    from ocpi.simulator.generate import Dataset
     from ocpi.simulator.handshake import HandshakeError
     from ocpi.simulator.server import LoggedRequest
     from ocpi.simulator.simulator import CpoSimulator
@@ -22,21 +25,29 @@ if TYPE_CHECKING:
 
 __all__ = [
     "ClientOptions",
+    "CommandsConfig",
     "CpoSimulator",
+    "Dataset",
+    "Faults",
     "HandshakeError",
     "Identity",
     "LoggedRequest",
     "Registration",
+    "Share",
     "TokenRole",
 ]
 
 _HOMES = {
     "ClientOptions": "ocpi.simulator.context",
+    "CommandsConfig": "ocpi.simulator.commands",
     "CpoSimulator": "ocpi.simulator.simulator",
+    "Dataset": "ocpi.simulator.generate",
+    "Faults": "ocpi.simulator.faults",
     "HandshakeError": "ocpi.simulator.handshake",
     "Identity": "ocpi.simulator.context",
     "LoggedRequest": "ocpi.simulator.server",
     "Registration": "ocpi.simulator.store",
+    "Share": "ocpi.simulator.faults",
     "TokenRole": "ocpi.simulator.store",
 }
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import threading
 import time
+from collections import deque
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Annotated, Any, Literal
@@ -26,6 +27,7 @@ from ocpi.core.wire_types import String2, String36, String64, WireObject, as_utc
 from ocpi.simulator.faults import Share
 from ocpi.simulator.routing import Handler, Module, Reply, Request, Route
 
+WRITES_KEPT = 100_000
 TokenType = Literal["OTHER", "RFID"]
 WhitelistType = Literal["ALWAYS", "ALLOWED", "ALLOWED_OFFLINE", "NEVER"]
 Uid = Annotated[str, Meta(min_length=1, max_length=36)]
@@ -79,16 +81,18 @@ class TokenStore:
     def __init__(self, *, respect_last_updated: bool = False) -> None:
         self._lock = threading.Lock()
         self._tokens: dict[tuple[str, str, str], dict[str, Any]] = {}
-        self._writes: list[TokenWrite] = []
+        self._by_uid: dict[str, tuple[str, str, str]] = {}
+        # The most recent writes: an initial push may bring a million tokens.
+        self._writes: deque[TokenWrite] = deque(maxlen=WRITES_KEPT)
         self.respect_last_updated = respect_last_updated
         self.failures = Share()
 
     def get(self, uid: str, *, country_code: str | None = None, party_id: str | None = None) -> dict[str, Any] | None:
         with self._lock:
-            for (cc, pid, stored_uid), token in self._tokens.items():
-                if stored_uid == uid and country_code in (None, cc) and party_id in (None, pid):
-                    return dict(token)
-        return None
+            key = self._by_uid.get(uid)
+            if key is None or country_code not in (None, key[0]) or party_id not in (None, key[1]):
+                return None
+            return dict(self._tokens[key])
 
     def all(self) -> dict[str, dict[str, Any]]:
         """Every stored token by uid."""
@@ -103,6 +107,7 @@ class TokenStore:
     def clear(self) -> None:
         with self._lock:
             self._tokens.clear()
+            self._by_uid.clear()
             self._writes.clear()
 
     def put(self, key: tuple[str, str, str], token: dict[str, Any]) -> bool:
@@ -110,6 +115,7 @@ class TokenStore:
             applied = not self._stale(self._tokens.get(key), token)
             if applied:
                 self._tokens[key] = token
+                self._by_uid[key[2]] = key
             self._writes.append(TokenWrite("PUT", key[2], token, applied))
             return applied
 
