@@ -271,3 +271,13 @@ def test_no_token_reaches_the_logs(sim, emsp, call, caplog):
     assert "PUT /ocpi/cpo/2.1.1/credentials: HTTP 502, OCPI 3001" in caplog.text
     for token in (TOKEN_A, "emsp-token-B", issued, "wrong-token"):
         assert token not in caplog.text
+
+
+def test_it_restarts_on_the_same_port_with_its_data_changes_and_registration(sim, call, registered):
+    sim.live.start_session(auth_id="NL-EMS-C0000001-X", location_id="LOC0000001")
+    port = sim.port
+    sim.stop()
+    sim.start()
+    assert sim.port == port
+    body = call("GET", sim.module_url("sessions"), token=registered, params={"date_from": "2026-01-01T00:00:00Z"})
+    assert [session["status"] for session in body.json()["data"]] == ["ACTIVE"]
