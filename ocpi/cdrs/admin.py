@@ -26,15 +26,15 @@ class ReadOnly(ReadOnlyMixin, admin.ModelAdmin):
 class CdrAdmin(ReadOnly):
     list_display = (
         "ocpi_id", "partner", "start_date_time", "stop_date_time", "total_energy", "duration", "total_cost",
-        "currency", "auth_id", "token_known", "flagged",
+        "currency", "auth_id", "customer", "flagged",
     )  # fmt: skip
     list_filter = ("partner", "start_date_time", "currency", "token_known")
-    search_fields = ("ocpi_id", "auth_id", "location_id")
-    list_select_related = ("partner",)
+    search_fields = ("ocpi_id", "auth_id", "customer__email", "customer__name", "location_id")
+    list_select_related = ("partner", "customer")
     date_hierarchy = "start_date_time"
     fieldsets = (
         (None, {"fields": ("partner", "country_code", "party_id", "ocpi_id", "last_updated", "received_at")}),
-        ("Driver", {"fields": ("auth_id", "auth_method", "token_known")}),
+        ("Driver", {"fields": ("auth_id", "auth_method", "token_known", "customer", "token")}),
         (
             "Charging",
             {

@@ -17,8 +17,9 @@ class Cdr(models.Model):
     ``ocpi_id_ci`` (its canonical form) makes it unique per party. ``country_code``/``party_id``
     come from the caller's credentials, as the CDR URL carries none (reference §1.7).
 
-    ``token_known`` is set by the tokens room's matching of ``auth_id`` (the contract id) to our
-    tokens; an unknown auth_id is kept and flagged, never refused.
+    ``auth_id`` (the contract id) is matched to our customer and token through the tokens room's
+    selector when the CDR arrives (``customer``, ``token``, ``token_known``); an unknown auth_id
+    is kept and flagged, never refused.
     """
 
     partner = models.ForeignKey(Partner, on_delete=models.PROTECT, related_name="cdrs")
@@ -30,7 +31,15 @@ class Cdr(models.Model):
     stop_date_time = models.DateTimeField()
     auth_id = models.CharField(max_length=36, db_index=True)
     auth_method = models.CharField(max_length=12)
-    token_known = models.BooleanField(null=True, default=False, help_text="auth_id matches one of our tokens")
+    token_known = models.BooleanField(
+        null=True, default=False, help_text="auth_id is the contract id of one of our customers"
+    )
+    # Our records behind auth_id (a contract id, reference §5.3): the customer, and the token when
+    # exactly one carries that contract id. Strings, not imports: the tokens room is a sibling.
+    customer = models.ForeignKey(
+        "customers.Customer", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    token = models.ForeignKey("ocpi_tokens.Token", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
     total_energy = models.FloatField(help_text="kWh")
     total_time = models.FloatField(help_text="hours")
     total_parking_time = models.FloatField(null=True, blank=True, help_text="hours")

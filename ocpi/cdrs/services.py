@@ -10,6 +10,8 @@ from __future__ import annotations
 import enum
 import hashlib
 import json
+from collections import Counter
+from collections.abc import Sequence
 from typing import Any
 
 from django.db import IntegrityError, transaction
@@ -19,6 +21,7 @@ from django.utils import timezone
 from ocpi.cdrs import schemas
 from ocpi.cdrs.models import Cdr, CdrConflict
 from ocpi.core.types import ci_normalize
+from ocpi.tokens.selectors import customer_link_columns
 
 
 class Outcome(enum.Enum):
@@ -68,6 +71,7 @@ def _columns(data: dict[str, Any], cdr: schemas.CDR) -> dict[str, Any]:
         "stop_date_time": cdr.stop_date_time,
         "auth_id": cdr.auth_id,
         "auth_method": cdr.auth_method,
+        **customer_link_columns(cdr.auth_id),
         "total_energy": cdr.total_energy,
         "total_time": cdr.total_time,
         "total_parking_time": cdr.total_parking_time,
@@ -79,3 +83,29 @@ def _columns(data: dict[str, Any], cdr: schemas.CDR) -> dict[str, Any]:
         "last_updated": cdr.last_updated,
         "data": data,
     }
+
+
+def cdrs_receive_page(
+    *, partner_id: int, country_code: str, party_id: str, cdrs: Sequence[schemas.CDR]
+) -> Counter[str]:
+    """Store one pulled page through ``cdr_receive``, in one transaction: counts ``created``,
+    ``unchanged`` (the same CDR already stored: one read for the page, nothing written) and
+    ``conflict`` (a different body under a stored id, kept aside for review)."""
+    counts: Counter[str] = Counter()
+    keys = {"partner_id": partner_id, "country_code": country_code.upper(), "party_id": party_id.upper()}
+    with transaction.atomic():
+        stored = dict(
+            Cdr.objects.filter(**keys, ocpi_id_ci__in=[ci_normalize(cdr.id) for cdr in cdrs]).values_list(
+                "ocpi_id_ci", "data"
+            )
+        )
+        for cdr in cdrs:
+            if stored.get(ci_normalize(cdr.id)) == schemas.as_json(cdr):
+                counts["unchanged"] += 1
+                continue
+            _, outcome = cdr_receive(**keys, cdr=cdr)
+            counts[_PAGE_COUNTS[outcome]] += 1
+    return counts
+
+
+_PAGE_COUNTS = {Outcome.CREATED: "created", Outcome.DUPLICATE: "unchanged", Outcome.CONFLICT: "conflict"}

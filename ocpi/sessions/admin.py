@@ -17,15 +17,15 @@ from ocpi.sessions.models import Session
 class SessionAdmin(ReadOnly, admin.ModelAdmin):
     list_display = (
         "ocpi_id", "partner", "status", "start_datetime", "kwh", "duration", "total_cost", "currency",
-        "auth_id", "token_known", "location_id", "last_updated",
+        "auth_id", "customer", "location_id", "last_updated",
     )  # fmt: skip
     list_filter = ("partner", "status", "start_datetime", "token_known")
-    search_fields = ("ocpi_id", "auth_id", "location_id", "evse_uid")
-    list_select_related = ("partner",)
+    search_fields = ("ocpi_id", "auth_id", "customer__email", "customer__name", "location_id", "evse_uid")
+    list_select_related = ("partner", "customer")
     date_hierarchy = "start_datetime"
     fieldsets = (
         (None, {"fields": ("partner", "country_code", "party_id", "ocpi_id", "status", "last_updated")}),
-        ("Driver", {"fields": ("auth_id", "auth_method", "token_known")}),
+        ("Driver", {"fields": ("auth_id", "auth_method", "token_known", "customer", "token")}),
         (
             "Charging",
             {"fields": ("start_datetime", "end_datetime", "duration", "kwh", "total_cost", "currency")},

@@ -14,10 +14,10 @@ from partners.models import Partner
 class Session(models.Model):
     """One charging session of a CPO, keyed as OCPI keys it: (country_code, party_id, id).
 
-    ``auth_id`` is the contract id of our token (reference §9 item 22). Matching it to our
-    tokens and customers belongs to the tokens room, which will set ``token_known`` through
-    its selector; until then every session is stored with ``token_known`` False. An unknown
-    auth_id is kept and flagged, never refused.
+    ``auth_id`` is the contract id of our token (reference §9 item 22). Each write matches it to
+    our customer and token through the tokens room's selector (``customer``, ``token``,
+    ``token_known``); an unknown auth_id is kept and flagged (``token_known`` False), never
+    refused.
     """
 
     class Status(models.TextChoices):
@@ -33,7 +33,15 @@ class Session(models.Model):
     status = models.CharField(max_length=9, choices=Status.choices)
     auth_id = models.CharField(max_length=36, db_index=True)
     auth_method = models.CharField(max_length=12)
-    token_known = models.BooleanField(null=True, default=False, help_text="auth_id matches one of our tokens")
+    token_known = models.BooleanField(
+        null=True, default=False, help_text="auth_id is the contract id of one of our customers"
+    )
+    # Our records behind auth_id (a contract id, reference §5.3): the customer, and the token when
+    # exactly one carries that contract id. Strings, not imports: the tokens room is a sibling.
+    customer = models.ForeignKey(
+        "customers.Customer", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    token = models.ForeignKey("ocpi_tokens.Token", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
     start_datetime = models.DateTimeField()
     end_datetime = models.DateTimeField(null=True, blank=True)
     kwh = models.FloatField()

@@ -13,6 +13,8 @@ On other databases (SQLite in development) the same rules run as a locked read-m
 from __future__ import annotations
 
 import enum
+from collections import Counter
+from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
@@ -25,6 +27,7 @@ from ocpi.core.objects import is_stale, received_last_updated
 from ocpi.core.types import format_datetime, parse_datetime
 from ocpi.sessions import schemas
 from ocpi.sessions.models import Session
+from ocpi.tokens.selectors import customer_link_columns
 
 
 class Outcome(enum.Enum):
@@ -118,7 +121,7 @@ def _columns(data: dict[str, Any], last_updated: datetime) -> dict[str, Any]:
         "status": data["status"],
         "auth_id": data["auth_id"],
         "auth_method": data["auth_method"],
-        "token_known": False,  # until the tokens room matches auth_id
+        **customer_link_columns(data["auth_id"]),
         "start_datetime": parse_datetime(data["start_datetime"]),
         "end_datetime": parse_datetime(end) if end else None,
         "kwh": data["kwh"],
@@ -198,6 +201,8 @@ def _patched_columns(changes: dict[str, Any], last_updated: datetime) -> dict[st
     for name in ("status", "auth_id", "auth_method", "kwh", "currency", "total_cost"):
         if name in changes:
             columns[name] = changes[name]
+    if "auth_id" in changes:
+        columns.update(customer_link_columns(changes["auth_id"]))
     for name in ("start_datetime", "end_datetime"):
         if name in changes:
             columns[name] = parse_datetime(changes[name]) if changes[name] else None
@@ -212,3 +217,31 @@ def _placeholder(name: str) -> str:
 
 def _json(value: Any) -> str:
     return msgspec.json.encode(value).decode()
+
+
+# --- a page of a sync pull ---------------------------------------------------------------------
+
+
+def sessions_upsert_page(
+    *, partner_id: int, country_code: str, party_id: str, sessions: Sequence[schemas.Session]
+) -> Counter[str]:
+    """Write one pulled page through ``session_put``, in one transaction; sessions stored with
+    the same or a newer ``last_updated`` are counted ``unchanged`` and not rewritten (one read
+    for the page), so a repeated pull writes nothing."""
+    counts: Counter[str] = Counter()
+    keys = {"partner_id": partner_id, "country_code": country_code.upper(), "party_id": party_id.upper()}
+    with transaction.atomic():
+        stored = dict(
+            Session.objects.filter(**keys, ocpi_id__in=[session.id for session in sessions]).values_list(
+                "ocpi_id", "last_updated"
+            )
+        )
+        for session in sessions:
+            known = stored.get(session.id)
+            if known is not None and session.last_updated <= known:
+                counts["unchanged"] += 1
+                continue
+            outcome = session_put(**keys, session=session)
+            counts["unchanged" if outcome is Outcome.STALE else outcome.value] += 1
+            stored[session.id] = max(session.last_updated, known or session.last_updated)
+    return counts

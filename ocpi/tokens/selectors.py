@@ -79,6 +79,15 @@ def customer_links_for_auth_ids(auth_ids: Iterable[str]) -> dict[str, CustomerLi
     }
 
 
+def customer_link_columns(auth_id: str) -> dict[str, Any]:
+    """The columns a received Session or CDR keeps for its ``auth_id``: ``customer_id``,
+    ``token_id`` and ``token_known`` (False for an unknown auth_id, which is kept, never refused)."""
+    link = customer_links_for_auth_ids([auth_id]).get(auth_id)
+    if link is None:
+        return {"token_known": False, "customer_id": None, "token_id": None}
+    return {"token_known": True, "customer_id": link.customer_id, "token_id": link.token_id}
+
+
 def _served(row: dict[str, Any], *, customer_active: bool) -> dict[str, Any]:
     data: dict[str, Any] = {"uid": row["uid"], "type": row["type"], "auth_id": row["auth_id"]}
     if row["visual_number"]:
