@@ -65,6 +65,7 @@ INSTALLED_APPS = [
     "ocpi.cdrs",
     "ocpi.tariffs",
     "ocpi.tokens",
+    "ocpi.commands",
 ]
 
 MIDDLEWARE = [
@@ -199,6 +200,9 @@ OCPI_CLIENT_READ_TIMEOUT = env_int("OCPI_CLIENT_READ_TIMEOUT", 30, minimum=1)
 OCPI_CLIENT_MAX_RETRIES = env_int("OCPI_CLIENT_MAX_RETRIES", 4, minimum=0)
 OCPI_CLIENT_TOTAL_TIMEOUT = env_int("OCPI_CLIENT_TOTAL_TIMEOUT", 120, minimum=1)
 OCPI_CLIENT_MAX_RESPONSE_BYTES = env_int("OCPI_CLIENT_MAX_RESPONSE_BYTES", 64 * 1024 * 1024, minimum=1024)
+# A command without its result callback this many seconds after we sent it becomes TIMEOUT
+# (2.1.1 has no timeout of its own, reference §9 item 19).
+OCPI_COMMAND_TIMEOUT_SECONDS = env_int("OCPI_COMMAND_TIMEOUT_SECONDS", 120, minimum=1)
 
 REST_FRAMEWORK = {
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
@@ -239,4 +243,5 @@ CELERY_TIMEZONE = "UTC"
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 CELERY_BEAT_SCHEDULE = {
     "ocpi-journal-prune": {"task": "ocpi.core.tasks.journal_prune", "schedule": 3600.0},
+    "ocpi-commands-sweep": {"task": "ocpi.commands.tasks.commands_sweep", "schedule": 15.0},
 }
