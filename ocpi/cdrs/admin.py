@@ -4,14 +4,15 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.contrib.admin.utils import flatten_fieldsets
-from django.db.models import Count, QuerySet
+from django.db.models import Count, Q, QuerySet
 from django.http import HttpRequest
 from django.urls import reverse
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString
 
+from ocpi.cdrs import services
 from ocpi.cdrs.models import Cdr, CdrConflict
 from ocpi.core.console import ReadOnly as ReadOnlyMixin
 from ocpi.core.console import json_block, periods_table
@@ -56,13 +57,14 @@ class CdrAdmin(ReadOnly):
     )
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[Cdr]:
-        return super().get_queryset(request).annotate(conflict_count=Count("conflicts"))
+        unreviewed = Count("conflicts", filter=Q(conflicts__reviewed_at__isnull=True))
+        return super().get_queryset(request).annotate(conflict_count=unreviewed)
 
     @admin.display(description="duration (h)", ordering="total_time")
     def duration(self, cdr: Cdr) -> str:
         return f"{cdr.total_time:.2f}"
 
-    @admin.display(description="conflicts", ordering="conflict_count")
+    @admin.display(description="conflicts to review", ordering="conflict_count")
     def flagged(self, cdr: Cdr) -> int:
         return int(getattr(cdr, "conflict_count", 0))
 
@@ -89,16 +91,36 @@ class CdrAdmin(ReadOnly):
         return json_block(cdr.data)
 
 
+class ReviewedFilter(admin.SimpleListFilter):
+    title = "review"
+    parameter_name = "review"
+
+    def lookups(self, request: HttpRequest, model_admin: Any) -> list[tuple[str, str]]:
+        return [("open", "To review"), ("done", "Reviewed")]
+
+    def queryset(self, request: HttpRequest, queryset: QuerySet[CdrConflict]) -> QuerySet[CdrConflict]:
+        if self.value() in ("open", "done"):
+            return queryset.filter(reviewed_at__isnull=self.value() == "open")
+        return queryset
+
+
 @admin.register(CdrConflict)
 class CdrConflictAdmin(ReadOnly):
-    list_display = ("cdr", "partner", "received_at", "last_received_at", "times_received")
-    list_filter = ("cdr__partner", "received_at")
+    list_display = ("cdr", "partner", "received_at", "last_received_at", "times_received", "reviewed_at")
+    list_filter = (ReviewedFilter, "cdr__partner", "received_at")
     search_fields = ("cdr__ocpi_id", "cdr__auth_id")
     list_select_related = ("cdr__partner",)
+    actions = ("mark_reviewed",)
     fieldsets = (
         (None, {"fields": ("cdr", "received_at", "last_received_at", "times_received")}),
+        ("Review", {"fields": ("reviewed_at", "reviewed_by", "review_note")}),
         ("Bodies", {"fields": ("stored_json", "received_json")}),
     )
+
+    @admin.action(description="Mark selected conflicts as reviewed (the stored CDRs stay as they are)")
+    def mark_reviewed(self, request: HttpRequest, queryset: QuerySet[CdrConflict]) -> None:
+        marked = services.cdr_conflicts_review(conflicts=queryset, user_id=request.user.pk)
+        self.message_user(request, f"{marked} conflict(s) marked as reviewed.", messages.SUCCESS)
 
     @admin.display(description="partner")
     def partner(self, conflict: CdrConflict) -> str:

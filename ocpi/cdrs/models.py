@@ -7,6 +7,7 @@ the admin.
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.db import models
 
 from partners.models import Partner
@@ -76,6 +77,13 @@ class CdrConflict(models.Model):
     times_received = models.PositiveIntegerField(default=1)
     received_at = models.DateTimeField(auto_now_add=True)
     last_received_at = models.DateTimeField(auto_now=True)
+    # Staff review: the stored CDR stays as it is; a review records that someone looked (and,
+    # in the note, what was agreed with the CPO). The same body posted again stays reviewed.
+    reviewed_at = models.DateTimeField(null=True, blank=True)
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    review_note = models.TextField(blank=True)
 
     class Meta:
         verbose_name = "CDR conflict"

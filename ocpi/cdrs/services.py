@@ -15,7 +15,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from django.db import IntegrityError, transaction
-from django.db.models import F
+from django.db.models import F, QuerySet
 from django.utils import timezone
 
 from ocpi.cdrs import schemas
@@ -50,6 +50,14 @@ def cdr_receive(*, partner_id: int, country_code: str, party_id: str, cdr: schem
             return stored.pk, Outcome.DUPLICATE
         _keep_conflict(stored, data)
         return stored.pk, Outcome.CONFLICT
+
+
+def cdr_conflicts_review(*, conflicts: QuerySet[CdrConflict], user_id: int | None, note: str = "") -> int:
+    """Mark conflicts as reviewed by a staff user (those already reviewed keep their review);
+    returns how many were marked. The stored CDRs never change."""
+    return conflicts.filter(reviewed_at__isnull=True).update(
+        reviewed_at=timezone.now(), reviewed_by_id=user_id, review_note=note
+    )
 
 
 def _keep_conflict(stored: Cdr, data: dict[str, Any]) -> None:

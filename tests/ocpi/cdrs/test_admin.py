@@ -70,3 +70,23 @@ def test_it_lists_conflicts_and_shows_both_bodies(admin_client, cdrs, django_ass
     page = admin_client.get(f"{CONFLICTS}{conflict.pk}/change/").content.decode()
     assert "&quot;total_cost&quot;: 7.0" in page
     assert "&quot;total_cost&quot;: 4.0" in page
+
+
+def test_staff_mark_a_conflict_reviewed_and_the_cdr_stops_counting_it(admin_client, admin_user, cdrs):
+    conflict = CdrConflict.objects.get()
+    assert listed(admin_client, f"{CONFLICTS}?review=open") == [conflict.pk]
+    response = admin_client.post(CONFLICTS, {"action": "mark_reviewed", "_selected_action": [conflict.pk]})
+    assert response.status_code == 302
+    conflict.refresh_from_db()
+    assert conflict.reviewed_by == admin_user
+    assert conflict.reviewed_at is not None
+    assert listed(admin_client, f"{CONFLICTS}?review=open") == []
+    assert listed(admin_client, f"{CONFLICTS}?review=done") == [conflict.pk]
+    stored = Cdr.objects.get(ocpi_id="C1")
+    assert stored.total_cost == 4.0  # a review never applies the conflicting body
+    cdrs_listed = admin_client.get(f"{CHANGELIST}?q=C1").context["cl"].result_list
+    assert [cdr.conflict_count for cdr in cdrs_listed if cdr.ocpi_id == "C1"] == [0]
+
+
+def listed(client, url):
+    return [row.pk for row in client.get(url).context["cl"].result_list]
