@@ -159,13 +159,30 @@ def post_command(request: Request) -> Reply:
 def _response(request: Request, command: str, body: Any) -> str:
     """The synchronous answer: unknown locations are 2003; an unknown session UNKNOWN_SESSION."""
     ctx = request.ctx
-    location_id = getattr(body, "location_id", None)
-    if location_id is not None and ctx.data.find("locations", location_id) is None:
-        raise OcpiError(f"Unknown location {location_id!r}", status=OcpiStatus.UNKNOWN_LOCATION)
+    _check_place(request, body)
     configured = ctx.commands.response
     if command == "STOP_SESSION" and configured == "ACCEPTED" and body.session_id not in ctx.live.active_sessions:
         return "UNKNOWN_SESSION"
     return str(configured)
+
+
+def _check_place(request: Request, body: Any) -> None:
+    """The location, EVSE and connector a command names must exist: 2003 otherwise (§4.6.1)."""
+    location_id = getattr(body, "location_id", None)
+    if location_id is None:
+        return
+    found = request.ctx.data.find("locations", location_id)
+    if found is None:
+        raise OcpiError(f"Unknown location {location_id!r}", status=OcpiStatus.UNKNOWN_LOCATION)
+    evse_uid = getattr(body, "evse_uid", None)
+    if evse_uid is None:
+        return
+    evse = next((evse for evse in found[1].get("evses") or () if evse["uid"] == evse_uid), None)
+    if evse is None:
+        raise OcpiError(f"Unknown EVSE {evse_uid!r} at location {location_id!r}", status=OcpiStatus.UNKNOWN_LOCATION)
+    connector_id = getattr(body, "connector_id", None)
+    if connector_id is not None and all(connector["id"] != connector_id for connector in evse["connectors"]):
+        raise OcpiError(f"Unknown connector {connector_id!r} of EVSE {evse_uid!r}", status=OcpiStatus.UNKNOWN_LOCATION)
 
 
 def _complete(request: Request, command: str, body: Any) -> None:

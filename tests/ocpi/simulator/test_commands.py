@@ -146,11 +146,28 @@ def test_reserve_and_unlock_are_accepted_and_called_back(commanded, emsp, call, 
     assert results(emsp.server) == [{"result": "ACCEPTED"}]
 
 
-def test_an_unknown_location_is_2003(commanded, emsp, call):
+UNLOCK_AT = {"location_id": "LOC0000001", "evse_uid": "EVSE00000002", "connector_id": "9"}
+
+
+@pytest.mark.parametrize(
+    "case",
+    [
+        ("START_SESSION", {"location_id": "LOC9999999"}, "location"),
+        ("START_SESSION", {"location_id": "LOC0000001", "evse_uid": "EVSE99999999"}, "EVSE"),
+        ("UNLOCK_CONNECTOR", UNLOCK_AT, "connector"),
+    ],
+)
+def test_an_unknown_location_evse_or_connector_is_2003(commanded, emsp, call, case):
     sim, token = commanded
-    body = start_body(emsp, location_id="LOC9999999")
-    response = call("POST", sim.module_url("commands") + "/START_SESSION", token=token, json=body)
+    command, place, named = case
+    body = start_body(emsp, **place)
+    if command == "UNLOCK_CONNECTOR":
+        body.pop("token")
+    response = call("POST", f"{sim.module_url('commands')}/{command}", token=token, json=body)
     assert (response.status_code, response.json()["status_code"]) == (404, 2003)
+    assert f"Unknown {named}" in response.json()["status_message"]
+    time.sleep(0.1)
+    assert results(emsp.server) == []  # refused: no callback
 
 
 def test_an_unknown_command_is_404(commanded, call):
