@@ -66,6 +66,7 @@ INSTALLED_APPS = [
     "ocpi.tariffs",
     "ocpi.tokens",
     "ocpi.commands",
+    "sync",
 ]
 
 MIDDLEWARE = [
@@ -195,6 +196,10 @@ OCPI_JOURNAL_BODY_LIMIT = env_int("OCPI_JOURNAL_BODY_LIMIT", 4096, minimum=0)
 OCPI_JOURNAL_RETENTION_DAYS = env_int("OCPI_JOURNAL_RETENTION_DAYS", 30, minimum=1)
 OCPI_JOURNAL_BATCH_SIZE = env_int("OCPI_JOURNAL_BATCH_SIZE", 50, minimum=1)
 OCPI_JOURNAL_FLUSH_SECONDS: float = env_int("OCPI_JOURNAL_FLUSH_SECONDS", 1, minimum=1)
+# Token distribution to CPOs (ocpi/tokens/outbox.py): attempts before a push is dead-lettered,
+# and the first retry delay in seconds (doubling, with jitter, up to an hour).
+OCPI_TOKEN_PUSH_MAX_ATTEMPTS = env_int("OCPI_TOKEN_PUSH_MAX_ATTEMPTS", 8, minimum=1)
+OCPI_TOKEN_PUSH_BACKOFF_SECONDS = env_int("OCPI_TOKEN_PUSH_BACKOFF_SECONDS", 30, minimum=0)
 OCPI_CLIENT_CONNECT_TIMEOUT = env_int("OCPI_CLIENT_CONNECT_TIMEOUT", 5, minimum=1)
 OCPI_CLIENT_READ_TIMEOUT = env_int("OCPI_CLIENT_READ_TIMEOUT", 30, minimum=1)
 OCPI_CLIENT_MAX_RETRIES = env_int("OCPI_CLIENT_MAX_RETRIES", 4, minimum=0)
@@ -243,5 +248,17 @@ CELERY_TIMEZONE = "UTC"
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 CELERY_BEAT_SCHEDULE = {
     "ocpi-journal-prune": {"task": "ocpi.core.tasks.journal_prune", "schedule": 3600.0},
+    "ocpi-tokens-push-sweep": {"task": "ocpi.tokens.tasks.tokens_push_sweep", "schedule": 30.0},
     "ocpi-commands-sweep": {"task": "ocpi.commands.tasks.commands_sweep", "schedule": 15.0},
+    # Creates each registered partner's pull schedules (django-celery-beat, editable in the admin).
+    "sync-schedules-refresh": {"task": "sync.tasks.schedules_refresh", "schedule": 30.0},
 }
+
+# --- Partner sync (sync/) -------------------------------------------------------------------
+# An incremental pull asks from the last successful run's start minus this overlap.
+SYNC_OVERLAP_SECONDS = env_int("SYNC_OVERLAP_SECONDS", 300, minimum=0)
+# Without PostgreSQL advisory locks, a RUNNING run silent for this long counts as dead.
+SYNC_LEASE_SECONDS = env_int("SYNC_LEASE_SECONDS", 300, minimum=1)
+# A pull of a large network takes minutes: its own limits, above the default task limits.
+SYNC_SOFT_TIME_LIMIT = env_int("SYNC_SOFT_TIME_LIMIT", 1800, minimum=1)
+SYNC_TIME_LIMIT = env_int("SYNC_TIME_LIMIT", 1900, minimum=2)

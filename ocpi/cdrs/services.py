@@ -100,7 +100,11 @@ def cdrs_receive_page(
     ``unchanged`` (the same CDR already stored: one read for the page, nothing written) and
     ``conflict`` (a different body under a stored id, kept aside for review)."""
     counts: Counter[str] = Counter()
-    keys = {"partner_id": partner_id, "country_code": country_code.upper(), "party_id": party_id.upper()}
+    keys: dict[str, Any] = {
+        "partner_id": partner_id,
+        "country_code": country_code.upper(),
+        "party_id": party_id.upper(),
+    }
     with transaction.atomic():
         stored = dict(
             Cdr.objects.filter(**keys, ocpi_id_ci__in=[ci_normalize(cdr.id) for cdr in cdrs]).values_list(

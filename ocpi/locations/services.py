@@ -19,7 +19,8 @@ Rules kept here, at every level:
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections import Counter
+from collections.abc import Iterable, Sequence
 from datetime import datetime
 from decimal import Decimal
 from typing import Any
@@ -425,3 +426,107 @@ def _merged(data: dict[str, Any], given: dict[str, Any]) -> dict[str, Any]:
 
 def _given_or_none(value: datetime | msgspec.UnsetType) -> datetime | None:
     return None if value is msgspec.UNSET else value
+
+
+# --- a page of a sync pull -----------------------------------------------------------------
+
+
+def locations_upsert_page(
+    *, partner_id: int, country_code: str, party_id: str, locations: Sequence[schemas.Location]
+) -> Counter[str]:
+    """Write one pulled page under the rules of ``location_put``; counts ``created``,
+    ``updated`` and ``unchanged`` (stored with the same or a newer ``last_updated``).
+
+    One transaction: the page's stored Locations are locked first (in id order, so two writers
+    of overlapping pages cannot deadlock), unchanged ones are left alone (a repeated pull
+    rewrites nothing), new ones go in with one INSERT per level, changed ones through
+    ``location_put``. A new Location a push inserted meanwhile sends the new ones through
+    ``location_put`` too, which handles that race.
+    """
+    counts: Counter[str] = Counter()
+    newest = _newest_by_id(locations)
+    with transaction.atomic():
+        stored = dict(
+            Location.objects.select_for_update()
+            .filter(partner_id=partner_id, country_code=country_code, party_id=party_id, ocpi_id__in=list(newest))
+            .order_by("id")
+            .values_list("ocpi_id", "last_updated")
+        )
+        new = [location for location in newest.values() if location.id not in stored]
+        changed = [
+            location
+            for location in newest.values()
+            if location.id in stored and location.last_updated > stored[location.id]
+        ]
+        counts["unchanged"] = len(locations) - len(new) - len(changed)
+        keys: dict[str, Any] = {"partner_id": partner_id, "country_code": country_code, "party_id": party_id}
+        try:
+            with transaction.atomic():
+                _insert_locations(keys, new)
+            counts["created"] += len(new)
+        except IntegrityError:
+            for location in new:
+                counts["created" if location_put(**keys, location=location) else "updated"] += 1
+        for location in changed:
+            location_put(**keys, location=location)
+            counts["updated"] += 1
+    return counts
+
+
+def locations_not_seen(*, partner_id: int, country_code: str, party_id: str, seen: Iterable[str]) -> list[str]:
+    """Ids of stored Locations of this party outside ``seen`` that still list an EVSE: what a
+    full pull that saw only ``seen`` would mark removed."""
+    return list(
+        Location.objects.filter(partner_id=partner_id, country_code=country_code, party_id=party_id, evses__listed=True)
+        .exclude(ocpi_id__in=seen)
+        .values_list("ocpi_id", flat=True)
+        .distinct()
+        .order_by("ocpi_id")
+    )
+
+
+def location_mark_removed(*, partner_id: int, country_code: str, party_id: str, location_id: str) -> bool:
+    """The CPO no longer lists this Location (DESIGN.md §4: never deleted): every EVSE turns
+    REMOVED and unlisted, as if a PUT had sent no EVSE. ``last_updated`` stays, so the CPO
+    listing it again with the same one brings it back. False when there was nothing to mark."""
+    with transaction.atomic():
+        row = _locked_location(partner_id, country_code, party_id, location_id)
+        if row is None:
+            return False
+        listed = list(Evse.objects.filter(location=row).exclude(listed=False, status=REMOVED))
+        for evse in listed:
+            evse.listed, evse.status = False, REMOVED
+            evse.data = {**evse.data, "status": REMOVED}
+            evse.last_updated = max(evse.last_updated, row.last_updated)
+        Evse.objects.bulk_update(listed, ["listed", "status", "data", "last_updated"])
+    return bool(listed)
+
+
+def _newest_by_id(locations: Sequence[schemas.Location]) -> dict[str, schemas.Location]:
+    """A page that lists one id twice (churn while paging) keeps its newest version."""
+    newest: dict[str, schemas.Location] = {}
+    for location in locations:
+        kept = newest.get(location.id)
+        if kept is None or location.last_updated >= kept.last_updated:
+            newest[location.id] = location
+    return newest
+
+
+def _insert_locations(keys: dict[str, Any], locations: list[schemas.Location]) -> None:
+    """New Locations with their EVSEs and connectors: one INSERT per level."""
+    rows = []
+    for location in locations:
+        row = Location(**keys, ocpi_id=location.id)
+        _set_location(row, _location_data(location), location.last_updated, save=False)
+        rows.append(row)
+    Location.objects.bulk_create(rows)
+    evses: list[Evse] = []
+    pairs: list[tuple[Evse, list[schemas.Connector]]] = []
+    for row, location in zip(rows, locations, strict=True):
+        for position, evse in enumerate(location.evses or []):
+            evse_row = Evse(location=row, uid=evse.uid, position=position, listed=True)
+            _set_evse(evse_row, _evse_data(evse), evse.last_updated)
+            evses.append(evse_row)
+            pairs.append((evse_row, evse.connectors))
+    Evse.objects.bulk_create(evses)
+    _replace_connectors(pairs)

@@ -229,7 +229,11 @@ def sessions_upsert_page(
     the same or a newer ``last_updated`` are counted ``unchanged`` and not rewritten (one read
     for the page), so a repeated pull writes nothing."""
     counts: Counter[str] = Counter()
-    keys = {"partner_id": partner_id, "country_code": country_code.upper(), "party_id": party_id.upper()}
+    keys: dict[str, Any] = {
+        "partner_id": partner_id,
+        "country_code": country_code.upper(),
+        "party_id": party_id.upper(),
+    }
     with transaction.atomic():
         stored = dict(
             Session.objects.filter(**keys, ocpi_id__in=[session.id for session in sessions]).values_list(

@@ -9,6 +9,8 @@ insert race falls back to the locked update. Every accepted change adds a ``Tari
 from __future__ import annotations
 
 import enum
+from collections import Counter
+from collections.abc import Iterable, Sequence
 from datetime import datetime
 from typing import Any
 
@@ -131,3 +133,48 @@ def _columns(data: dict[str, Any], last_updated: datetime) -> dict[str, Any]:
         "last_updated": last_updated,
         "data": data,
     }
+
+
+# --- a page of a sync pull ---------------------------------------------------------------------
+
+
+def tariffs_upsert_page(
+    *, partner_id: int, country_code: str, party_id: str, tariffs: Sequence[schemas.Tariff]
+) -> Counter[str]:
+    """Write one pulled page through ``tariff_put``, in one transaction; tariffs stored (and not
+    deleted) with the same or a newer ``last_updated`` are counted ``unchanged`` and not
+    rewritten, so a repeated pull adds no revision."""
+    counts: Counter[str] = Counter()
+    keys: dict[str, Any] = {
+        "partner_id": partner_id,
+        "country_code": country_code.upper(),
+        "party_id": party_id.upper(),
+    }
+    with transaction.atomic():
+        stored = dict(
+            Tariff.objects.filter(
+                **keys, ocpi_id__in=[tariff.id for tariff in tariffs], deleted_at__isnull=True
+            ).values_list("ocpi_id", "last_updated")
+        )
+        for tariff in tariffs:
+            known = stored.get(tariff.id)
+            if known is not None and tariff.last_updated <= known:
+                counts["unchanged"] += 1
+                continue
+            outcome = tariff_put(**keys, tariff=tariff)
+            counts["unchanged" if outcome in (Outcome.STALE, Outcome.UNCHANGED) else outcome.value] += 1
+            stored[tariff.id] = max(tariff.last_updated, known or tariff.last_updated)
+    return counts
+
+
+def tariffs_not_seen(*, partner_id: int, country_code: str, party_id: str, seen: Iterable[str]) -> list[str]:
+    """Ids of this party's live tariffs outside ``seen``: what a full pull that saw only
+    ``seen`` marks deleted (``tariff_delete``)."""
+    return list(
+        Tariff.objects.filter(
+            partner_id=partner_id, country_code=country_code.upper(), party_id=party_id.upper(), deleted_at=None
+        )
+        .exclude(ocpi_id__in=seen)
+        .values_list("ocpi_id", flat=True)
+        .order_by("ocpi_id")
+    )
