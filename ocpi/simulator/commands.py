@@ -95,6 +95,9 @@ class CommandsConfig:
     result: str = "ACCEPTED"
     form: str = "object"
     callback_delay: float = 1.0
+    # Per command, overriding ``response`` / ``result`` (e.g. START accepted, STOP rejected).
+    responses: dict[str, str] = field(default_factory=dict)
+    results: dict[str, str] = field(default_factory=dict)
     received: list[tuple[str, dict[str, Any]]] = field(default_factory=list)
     callbacks: list[Callback] = field(default_factory=list)
 
@@ -104,14 +107,23 @@ class CommandsConfig:
         self._timers: list[threading.Timer] = []
 
     def check(self) -> None:
-        if self.response not in RESPONSES:
-            raise ValueError(f"response: one of {', '.join(RESPONSES)}, not {self.response!r}")
-        if self.result not in RESPONSES:
-            raise ValueError(f"result: one of {', '.join(RESPONSES)}, not {self.result!r}")
+        for name, value in (("response", self.response), ("result", self.result)):
+            if value not in RESPONSES:
+                raise ValueError(f"{name}: one of {', '.join(RESPONSES)}, not {value!r}")
+        for name, overrides in (("responses", self.responses), ("results", self.results)):
+            for command, value in overrides.items():
+                if command not in COMMANDS or value not in RESPONSES:
+                    raise ValueError(f"{name}: {command!r}: {value!r} is not a command and a CommandResponseType")
         if self.form not in CALLBACK_FORMS:
             raise ValueError(f"form: one of {', '.join(CALLBACK_FORMS)}, not {self.form!r}")
         if self.callback_delay < 0:
             raise ValueError("callback_delay is seconds, not negative")
+
+    def response_for(self, command: str) -> str:
+        return self.responses.get(command, self.response)
+
+    def result_for(self, command: str) -> str:
+        return self.results.get(command, self.result)
 
     def record(self, command: str, body: dict[str, Any]) -> None:
         with self._lock:
@@ -160,7 +172,7 @@ def _response(request: Request, command: str, body: Any) -> str:
     """The synchronous answer: unknown locations are 2003; an unknown session UNKNOWN_SESSION."""
     ctx = request.ctx
     _check_place(request, body)
-    configured = ctx.commands.response
+    configured = ctx.commands.response_for(command)
     if command == "STOP_SESSION" and configured == "ACCEPTED" and body.session_id not in ctx.live.active_sessions:
         return "UNKNOWN_SESSION"
     return str(configured)
@@ -188,7 +200,7 @@ def _check_place(request: Request, body: Any) -> None:
 def _complete(request: Request, command: str, body: Any) -> None:
     """After the delay: the result to ``response_url``, then what the Charge Point did."""
     ctx, config = request.ctx, request.ctx.commands
-    result, form = config.result, config.form
+    result, form = config.result_for(command), config.form
     _callback(request, command, body.response_url, result, form)
     if result != "ACCEPTED":
         return

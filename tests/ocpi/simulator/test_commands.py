@@ -10,6 +10,7 @@ from collections.abc import Callable
 
 import pytest
 
+from ocpi.simulator.commands import CommandsConfig
 from ocpi.simulator.generate import Dataset
 from tests.ocpi.simulator.fake_emsp import FakeEmsp
 from tests.support.httpserver import Reply, ScriptedServer
@@ -195,3 +196,23 @@ def test_a_response_url_the_url_rules_refuse_is_2001(commanded, emsp, call, sett
     assert (response.status_code, response.json()["status_code"]) == (400, 2001)
     assert "response_url" in response.json()["status_message"]
     assert sim.commands.received == []
+
+
+def test_answers_and_results_can_differ_per_command(commanded, emsp, call):
+    sim, token = commanded
+    sim.commands.responses["STOP_SESSION"] = "REJECTED"
+    sim.commands.results["START_SESSION"] = "TIMEOUT"
+    started = call("POST", sim.module_url("commands") + "/START_SESSION", token=token, json=start_body(emsp))
+    assert started.json()["data"] == {"result": "ACCEPTED"}
+    eventually(lambda: results(emsp.server))
+    assert results(emsp.server) == [{"result": "TIMEOUT"}]
+    stop = {"response_url": emsp.server.url(RESULT_PATH), "session_id": "SES00000000"}
+    stopped = call("POST", sim.module_url("commands") + "/STOP_SESSION", token=token, json=stop)
+    assert stopped.json()["data"] == {"result": "REJECTED"}
+
+
+def test_impossible_command_settings_are_refused():
+    with pytest.raises(ValueError, match="result"):
+        CommandsConfig(result="SUCCESSFUL")
+    with pytest.raises(ValueError, match="responses"):
+        CommandsConfig(responses={"SELF_DESTRUCT": "ACCEPTED"})
