@@ -31,3 +31,23 @@ def partner(sim, settings):
     partner.request_timeout = 2
     partner.save(update_fields=["page_limit", "request_timeout"])
     return partner
+
+
+def change(sim, module: str, index: int, **fields) -> dict:
+    """The CPO changes object ``index`` now (its ``last_updated`` moves to this second)."""
+    import time
+
+    from ocpi.simulator.generate import iso
+
+    now = int(time.time())
+    obj = {**sim.data[module].get(index), **fields, "last_updated": iso(now)}
+    sim.data[module].put(index, obj, epoch=now)
+    return obj
+
+
+def pulled_urls(module: str) -> list[str]:
+    """The URLs of our GETs of a module's list, oldest first (from the traffic journal)."""
+    from ocpi.core.models import JournalEntry
+
+    entries = JournalEntry.objects.filter(direction=JournalEntry.Direction.OUTBOUND, method="GET")
+    return [url for url in entries.order_by("id").values_list("url", flat=True) if f"/{module}" in url]
