@@ -18,8 +18,8 @@ from django.http import HttpRequest
 from django.utils import timezone
 
 from ocpi.core.console import ReadOnly
-from ocpi.tokens import services
-from ocpi.tokens.models import AuthorizationDecision, Token
+from ocpi.tokens import outbox, services
+from ocpi.tokens.models import AuthorizationDecision, Token, TokenPush
 
 FORM_FIELDS = ("customer", "uid", "type", "visual_number", "issuer", "whitelist", "language", "valid_until")
 
@@ -117,3 +117,26 @@ class AuthorizationDecisionAdmin(ReadOnly, admin.ModelAdmin):
         "latency_ms",
     )  # fmt: skip
     readonly_fields = fields
+
+
+@admin.register(TokenPush)
+class TokenPushAdmin(ReadOnly, admin.ModelAdmin):
+    """The token distribution outbox: what each CPO still has to receive, and what failed."""
+
+    list_display = ("token", "partner", "method", "state", "attempts", "next_attempt_at", "changed_at", "sent_at")
+    list_filter = ("state", "method", "partner")
+    search_fields = ("token__uid", "token__auth_id", "last_error")
+    list_select_related = ("token", "partner")
+    date_hierarchy = "changed_at"
+    actions = ("resend",)
+    fields = (
+        "token", "partner", "method", "fields", "state", "attempts", "next_attempt_at", "leased_until",
+        "last_error", "changed_at", "sent_at",
+    )  # fmt: skip
+    readonly_fields = fields
+
+    @admin.action(description="Send again now (dead or waiting for a retry)")
+    def resend(self, request: HttpRequest, queryset: QuerySet[TokenPush]) -> None:
+        queued = outbox.outbox_resend(pushes=queryset)
+        outbox.wake(set(queryset.values_list("partner_id", flat=True)))
+        self.message_user(request, f"{queued} push(es) queued to send again.", messages.SUCCESS)

@@ -112,3 +112,54 @@ class AuthorizationDecision(models.Model):
 
     def __str__(self) -> str:
         return f"{self.token_uid}: {self.result}"
+
+
+class TokenPush(models.Model):
+    """The outbox of token distribution (issue 5 item 4): what one CPO still has to receive about
+    one token. Written in the transaction that changes the token, so a change is pushed if and
+    only if it was committed; one row per (partner, token), so a newer change folds into a
+    pending one and the CPO always receives the token's current state, never an older one after
+    a newer (``version`` tells a sender whether the token changed while its call was in flight).
+    """
+
+    class State(models.TextChoices):
+        PENDING = "PENDING"
+        SENT = "SENT"
+        DEAD = "DEAD"  # gave up after OCPI_TOKEN_PUSH_MAX_ATTEMPTS, or refused for good; re-sendable
+
+    class Method(models.TextChoices):
+        PUT = "PUT"
+        PATCH = "PATCH"
+
+    partner = models.ForeignKey(Partner, on_delete=models.CASCADE, related_name="+")
+    token = models.ForeignKey(Token, on_delete=models.CASCADE, related_name="pushes")
+    method = models.CharField(max_length=5, choices=Method.choices, default=Method.PUT)
+    fields = models.JSONField(default=list, blank=True, help_text="The Token fields a PATCH carries")
+    version = models.BigIntegerField(help_text="Changes with every change folded in")
+    state = models.CharField(max_length=7, choices=State.choices, default=State.PENDING)
+    attempts = models.PositiveIntegerField(default=0)
+    next_attempt_at = models.DateTimeField()
+    leased_until = models.DateTimeField(null=True, blank=True, help_text="A sender holds it until then")
+    last_error = models.TextField(blank=True)
+    changed_at = models.DateTimeField()
+    sent_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = "token push"
+        constraints = [models.UniqueConstraint(fields=["partner", "token"], name="token_push_unique")]
+        indexes = [models.Index(fields=["partner", "state", "next_attempt_at"], name="token_push_due")]
+        ordering = ["-changed_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.method} {self.token_id} to partner {self.partner_id}: {self.state}"
+
+
+class TokenPushStart(models.Model):
+    """When a CPO's full initial push was queued (once per partner with a tokens endpoint)."""
+
+    partner = models.OneToOneField(Partner, on_delete=models.CASCADE, related_name="+")
+    queued_at = models.DateTimeField(auto_now_add=True)
+    tokens = models.PositiveIntegerField(default=0)
+
+    def __str__(self) -> str:
+        return f"initial push of {self.tokens} tokens to partner {self.partner_id}"

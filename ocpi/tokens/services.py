@@ -1,7 +1,8 @@
 """The only write path for tokens: the admin, ``tokens_import`` and the API all end here.
 
 Every change goes through ``_tokens_changed`` inside the writing transaction: that is the one
-place where the token distribution to CPOs (issue 5 item 4, a transactional outbox) will hook in.
+place where the token distribution to CPOs (``ocpi.tokens.outbox``, a transactional outbox)
+hooks in.
 """
 
 from __future__ import annotations
@@ -173,10 +174,12 @@ def _tokens_changed(changes: Sequence[tuple[Token, frozenset[str]]]) -> None:
     """Called once per write, inside its transaction, with each changed token (already saved,
     ``last_updated`` bumped) and the names of the fields that changed.
 
-    This is the hook for the token distribution to CPOs (issue 5 item 4): it will write one
-    outbox row per token here, in the same transaction as the change, so a change is pushed if
-    and only if it was committed. ``fields`` lets it choose PUT (new token, or many fields) or
-    PATCH (a few fields, e.g. ``valid``). Nothing is written yet.
+    The token distribution to CPOs hooks in here: ``outbox.outbox_record`` writes the outbox
+    rows in the same transaction as the change, so a change is pushed if and only if it was
+    committed; ``fields`` lets it choose PATCH (a few fields, e.g. ``valid``) over PUT.
     """
     if not transaction.get_connection().in_atomic_block:
         raise RuntimeError("token changes are recorded inside the transaction that makes them")
+    from ocpi.tokens.outbox import outbox_record  # noqa: PLC0415 (the outbox builds on these services)
+
+    outbox_record(changes)

@@ -1,0 +1,28 @@
+"""Celery tasks of token distribution: thin, take ids, call ``ocpi.tokens.outbox``."""
+
+from __future__ import annotations
+
+from celery import shared_task
+
+from ocpi.tokens import outbox
+
+
+@shared_task(
+    name="ocpi.tokens.tasks.tokens_push_partner",
+    ignore_result=True,
+    acks_late=True,
+    soft_time_limit=120,
+    time_limit=150,
+)
+def tokens_push_partner(partner_id: int) -> int:
+    """Send what is due to one partner (idempotent: leases keep two workers off the same row)."""
+    return outbox.outbox_drain(partner_id=partner_id, budget_seconds=90).sent
+
+
+@shared_task(name="ocpi.tokens.tasks.tokens_push_sweep", ignore_result=True, soft_time_limit=600, time_limit=660)
+def tokens_push_sweep() -> None:
+    """Every 30 s: queue the initial push of newly registered partners, then wake the senders of
+    partners with due pushes (retries whose time came, anything a broker outage held back)."""
+    for partner_id in outbox.partners_without_initial_push():
+        outbox.outbox_fill(partner_id=partner_id)
+    outbox.wake(outbox.partners_with_due_pushes())
