@@ -10,6 +10,7 @@ from ocpi.core.authentication import caller_of
 from ocpi.core.envelope import OcpiResponse
 from ocpi.core.errors import InvalidParameters
 from ocpi.core.objects import partner_id_of, read_body
+from ocpi.core.pagination import parse_page_request
 from ocpi.core.views import OcpiView
 from ocpi.tokens import schemas, selectors
 from ocpi.tokens.authorization import token_authorize
@@ -19,10 +20,12 @@ TOKEN_TYPES = ("OTHER", "RFID")
 
 class TokenListView(OcpiView):
     def get(self, request: Request, version: str) -> OcpiResponse:
-        filtered = bool(request.query_params.get("date_from") or request.query_params.get("date_to"))
+        page = parse_page_request(request.query_params)  # read again by `paginated`; cheap
+        filtered = page.date_from is not None or page.date_to is not None
+        rows = selectors.tokens_for_list(date_from=page.date_from, date_to=page.date_to, first_page=page.after is None)
         return self.paginated(
             request,
-            selectors.tokens_for_list(),
+            rows,
             selectors.serialize_tokens,
             count=lambda queryset: selectors.tokens_count(queryset, filtered=filtered),
         )

@@ -137,3 +137,20 @@ def test_it_reads_a_page_in_three_queries_of_its_own_whatever_its_size(cpo):
     assert len(answer.json()["data"]) == 30
     ours = [q["sql"] for q in queries.captured_queries if "ocpi_tokens" in q["sql"] or "customers_" in q["sql"]]
     assert len(ours) == 3, ours  # the total (tally), the page, the blocked customers among the page's
+
+
+def test_it_answers_an_empty_window_with_no_tokens_and_a_zero_total(cpo):
+    stamp([token(uid="OLD")])
+    answer = cpo.call("GET", "tokens", params={"date_from": "2027-01-01T00:00:00Z"})
+    assert (answer.json()["data"], answer.headers["X-Total-Count"]) == ([], "0")
+
+
+def test_it_serves_a_window_by_plain_offsets_too(cpo):
+    """A client that computes offsets itself (no ``after``) gets the same pages in a window."""
+    early = [token(uid=f"E{number}") for number in range(3)]
+    late = [token(uid=f"L{number}") for number in range(4)]
+    stamp([*late, *early])  # the window (the last 3 stamps) holds E0..E2, issued first
+    window = {"date_from": "2026-01-01T00:40:00Z", "limit": 2}
+    first = cpo.call("GET", "tokens", params=window).json()["data"]
+    second = cpo.call("GET", "tokens", params={**window, "offset": 2}).json()["data"]
+    assert [item["uid"] for item in first + second] == ["E0", "E1", "E2"]
