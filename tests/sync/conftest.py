@@ -51,3 +51,45 @@ def pulled_urls(module: str) -> list[str]:
 
     entries = JournalEntry.objects.filter(direction=JournalEntry.Direction.OUTBOUND, method="GET")
     return [url for url in entries.order_by("id").values_list("url", flat=True) if f"/{module}" in url]
+
+
+@pytest.fixture
+def held_lock():
+    """``held_lock(partner, module)``: another worker is running that pull, for as long as the
+    test lasts (PostgreSQL: it holds the advisory lock on its own connection; elsewhere: its
+    RUNNING run has a fresh heartbeat)."""
+    import threading
+
+    from django.db import connection, connections
+    from django.utils import timezone
+
+    from sync.locks import run_lock
+    from sync.models import SyncRun
+
+    release = threading.Event()
+    threads = []
+
+    def hold(partner, module):
+        if connection.vendor != "postgresql":
+            SyncRun.objects.create(partner=partner, module=module, watermark=timezone.now())
+            return
+        holding = threading.Event()
+
+        def worker():
+            try:
+                with run_lock(partner.pk, module) as acquired:
+                    assert acquired
+                    holding.set()
+                    release.wait(30)
+            finally:
+                connections.close_all()
+
+        thread = threading.Thread(target=worker)
+        thread.start()
+        threads.append(thread)
+        assert holding.wait(10)
+
+    yield hold
+    release.set()
+    for thread in threads:
+        thread.join(10)
