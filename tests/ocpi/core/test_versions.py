@@ -25,11 +25,11 @@ def test_versions_list_2_1_1_with_the_absolute_details_url(get, ocpi_server):
 
 
 def test_version_details_list_exactly_the_registered_modules(get, ocpi_server):
-    with registry.registered(ModuleSpec("commands", "2.1.1")):  # one more, beside the real rooms
+    with registry.registered(ModuleSpec("chargingprofiles", "2.1.1")):  # one more, beside the real rooms
         body = get("/ocpi/emsp/2.1.1/").json()
         registered = [spec.identifier for spec in registry.modules("2.1.1")]
     assert schema_errors(DETAILS_SCHEMA, body) == []
-    assert "commands" in registered
+    assert "chargingprofiles" in registered
     assert "credentials" in registered
     assert body["data"] == {
         "version": "2.1.1",
@@ -39,7 +39,7 @@ def test_version_details_list_exactly_the_registered_modules(get, ocpi_server):
         ],
     }
     after = [endpoint["identifier"] for endpoint in get("/ocpi/emsp/2.1.1/").json()["data"]["endpoints"]]
-    assert "commands" not in after
+    assert "chargingprofiles" not in after
 
 
 def test_version_details_follow_ocpi_base_url(get, settings):
