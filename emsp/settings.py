@@ -249,6 +249,7 @@ CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 CELERY_BEAT_SCHEDULE = {
     "ocpi-journal-prune": {"task": "ocpi.core.tasks.journal_prune", "schedule": 3600.0},
     "ocpi-tokens-push-sweep": {"task": "ocpi.tokens.tasks.tokens_push_sweep", "schedule": 30.0},
+    "ocpi-tokens-expire-due": {"task": "ocpi.tokens.tasks.tokens_expire_due", "schedule": 300.0},
     "ocpi-commands-sweep": {"task": "ocpi.commands.tasks.commands_sweep", "schedule": 15.0},
     # Creates each registered partner's pull schedules (django-celery-beat, editable in the admin).
     "sync-schedules-refresh": {"task": "sync.tasks.schedules_refresh", "schedule": 30.0},

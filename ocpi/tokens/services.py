@@ -12,7 +12,7 @@ from datetime import datetime
 from typing import Any
 
 from django.db import IntegrityError, transaction
-from django.db.models import F
+from django.db.models import F, Q
 from django.utils import timezone
 
 from customers.models import Customer
@@ -103,6 +103,27 @@ def token_expire(*, token: Token, at: datetime | None = None) -> bool:
     if moment <= timezone.now():
         changes["valid"] = False
     return token_update(token=token, **changes)
+
+
+def tokens_expire_due(*, now: datetime | None = None) -> int:
+    """Make invalid every still-valid token whose own ``valid_until`` or whose customer's
+    contract end has passed, so CPOs that authorize from their whitelist learn it through the
+    list and the push (authorization answers EXPIRED either way). Run periodically; returns how
+    many tokens changed. A contract extended later needs its tokens unblocked by staff."""
+    moment = now or timezone.now()
+    due = (
+        Token.objects.select_for_update()
+        .filter(valid=True)
+        .filter(Q(valid_until__lte=moment) | Q(customer__valid_until__lte=moment))
+    )
+    with transaction.atomic():
+        tokens = list(due.order_by("pk"))
+        for token in tokens:
+            token.valid = False
+            token.last_updated = timezone.now()
+        Token.objects.bulk_update(tokens, ["valid", "last_updated"], batch_size=500)
+        _tokens_changed([(token, frozenset({"valid"})) for token in tokens])
+    return len(tokens)
 
 
 def token_check(*, token: Token) -> None:

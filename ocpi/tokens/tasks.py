@@ -1,10 +1,10 @@
-"""Celery tasks of token distribution: thin, take ids, call ``ocpi.tokens.outbox``."""
+"""Celery tasks of the tokens room: thin, take ids, call ``ocpi.tokens.outbox`` and ``services``."""
 
 from __future__ import annotations
 
 from celery import shared_task
 
-from ocpi.tokens import outbox
+from ocpi.tokens import outbox, services
 
 
 @shared_task(
@@ -26,3 +26,9 @@ def tokens_push_sweep() -> None:
     for partner_id in outbox.partners_without_initial_push():
         outbox.outbox_fill(partner_id=partner_id)
     outbox.wake(outbox.partners_with_due_pushes())
+
+
+@shared_task(name="ocpi.tokens.tasks.tokens_expire_due", ignore_result=True, soft_time_limit=300, time_limit=360)
+def tokens_expire_due() -> int:
+    """Every 5 minutes: tokens (or contracts) past their end become invalid, for CPOs' whitelists."""
+    return services.tokens_expire_due()

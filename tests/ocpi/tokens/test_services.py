@@ -134,3 +134,21 @@ def test_it_keeps_the_token_tally_equal_to_the_number_of_tokens(tmp_path):
     assert TokenTally.objects.get(pk=1).count == Token.objects.count() == 8
     TokenTally.objects.filter(pk=1).update(count=0)
     assert services.tokens_tally_refresh() == 8
+
+
+def test_it_invalidates_tokens_past_their_own_or_their_contracts_end_once(changes, settings):
+    from ocpi.tokens.tasks import tokens_expire_due
+
+    now = timezone.now()
+    ended = token(valid_until=now - timedelta(minutes=1))
+    contract_ended = token(customer(valid_until=now - timedelta(minutes=1)))
+    running = token(valid_until=now + timedelta(days=1))
+    before = {t.pk: t.last_updated for t in (ended, contract_ended, running)}
+    assert tokens_expire_due() == 2
+    stored = {t.pk: t for t in Token.objects.all()}
+    assert (stored[ended.pk].valid, stored[contract_ended.pk].valid, stored[running.pk].valid) == (False, False, True)
+    assert stored[ended.pk].last_updated > before[ended.pk]
+    assert stored[running.pk].last_updated == before[running.pk]
+    assert changes[-2:] == [(ended.uid, frozenset({"valid"})), (contract_ended.uid, frozenset({"valid"}))]
+    assert services.tokens_expire_due() == 0
+    assert settings.CELERY_BEAT_SCHEDULE["ocpi-tokens-expire-due"]["task"] == tokens_expire_due.name
