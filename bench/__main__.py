@@ -27,6 +27,7 @@ def _module(name: str) -> Benchmark:
 BENCHMARKS: dict[str, Benchmark] = {
     "wire_formats": _module("bench.wire_formats"),
     "receivers": _module("bench.receivers"),
+    "authorize_beside_pushes": _module("bench.authorize_beside_pushes"),
     "journal": _module("bench.journal"),
     "tokens": _module("bench.tokens"),
     "simulator": _module("bench.simulator"),

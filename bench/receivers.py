@@ -252,16 +252,55 @@ def _load(env: dict[str, str], *, mode: str, seconds: float) -> list[dict[str, A
     return results
 
 
-def _seed(port: int) -> None:
+def _seed(port: int, token: str = TOKEN) -> None:
     for index in range(LOCATIONS):
-        _send(port, "PUT", f"{BASE}/locations/NL/CPO/LOC-{index}", _location(EVSES, f"LOC-{index}"))
+        _send(port, "PUT", f"{BASE}/locations/NL/CPO/LOC-{index}", _location(EVSES, f"LOC-{index}"), token)
     for index in range(SESSIONS):
-        _send(port, "PUT", f"{BASE}/sessions/NL/CPO/S{index}", _session(f"S{index}", 0))
+        _send(port, "PUT", f"{BASE}/sessions/NL/CPO/S{index}", _session(f"S{index}", 0), token)
 
 
-def _send(port: int, method: str, path: str, body: Any) -> tuple[int, float]:
+def seed(port: int, *, token: str) -> None:
+    """The locations and sessions the mixed load pushes to, for the NL/CPO partner of ``token``."""
+    _seed(port, token)
+
+
+def pushes_open_loop(port: int, *, token: str, rate: float, seconds: float, clients: int = CLIENTS) -> dict[str, Any]:
+    """The mixed push load at a fixed ``rate`` (open loop: each client on its own schedule), for
+    benchmarks that run it beside another load; latencies in seconds, and the errors."""
+    start = time.time() + 1.0
+    jobs = [(port, token, rate / clients, seconds, start, seed) for seed in range(clients)]
+    with ProcessPoolExecutor(max_workers=clients) as pool:
+        parts = list(pool.map(_open_loop_client, jobs))
+    return {
+        "latencies": sorted(x for part in parts for x in part["latencies"]),
+        "errors": [x for part in parts for x in part["errors"]],
+    }
+
+
+def _open_loop_client(job: tuple[int, str, float, float, float, int]) -> dict[str, list[Any]]:
+    port, token, rate, seconds, start, seed = job
+    chooser = random.Random(seed)
+    latencies: list[float] = []
+    errors: list[str] = []
+    interval, step = 1 / rate, 0
+    due = start + chooser.random() * interval
+    while due < start + seconds:
+        pause = due - time.time()
+        if pause > 0:
+            time.sleep(pause)
+        step += 1
+        method, path, body = _pick(chooser, seed, step, "mixed")
+        status, elapsed = _send(port, method, path, body, token)
+        latencies.append(elapsed)
+        if status >= 300:
+            errors.append(f"{method} {path.rsplit('/', 2)[-2]} → {status}")
+        due += interval
+    return {"latencies": latencies, "errors": errors}
+
+
+def _send(port: int, method: str, path: str, body: Any, token: str = TOKEN) -> tuple[int, float]:
     payload = json.dumps(body).encode()
-    headers = {"Authorization": f"Token {TOKEN}", "Content-Type": "application/json"}
+    headers = {"Authorization": f"Token {token}", "Content-Type": "application/json"}
     started = time.perf_counter()
     connection = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
     try:
