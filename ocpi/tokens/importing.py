@@ -78,6 +78,7 @@ def tokens_import(*, stream: IO[str], batch_size: int = BATCH_SIZE) -> ImportRep
             batch = []
     if batch:
         _write(batch, report)
+    report.rejected.sort(key=lambda rejected: rejected.line)  # some are found only when a batch is written
     return report
 
 

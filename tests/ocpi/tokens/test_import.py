@@ -94,8 +94,9 @@ def test_it_reports_rejected_rows_with_line_number_and_reason_and_imports_the_re
     report = run(write_csv(tmp_path, rows))
     assert report["created"] == 2
     reasons = {(item["line"], item["uid"]): item["reason"] for item in report["rejected"]}
-    assert list(reasons) == [(3, ""), (4, "LONGISSUER"), (5, "BADVALID"), (8, "GOOD1"), (9, "BADWHITE"),
-                             (6, "NOCUSTOMER"), (7, "WRONGAUTH")]  # fmt: skip
+    assert list(reasons) == [
+        (3, ""), (4, "LONGISSUER"), (5, "BADVALID"), (6, "NOCUSTOMER"), (7, "WRONGAUTH"), (8, "GOOD1"), (9, "BADWHITE"),
+    ]  # fmt: skip
     assert reasons[(3, "")].startswith("uid: ")
     assert reasons[(4, "LONGISSUER")].startswith("issuer: ")
     assert reasons[(5, "BADVALID")].startswith("valid: ")
