@@ -16,9 +16,10 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import IO, Any
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from customers.models import Customer
 from customers.selectors import customers_by_email
 from ocpi.core.errors import InvalidParameters
 from ocpi.core.types import format_datetime
@@ -138,7 +139,21 @@ def _bool(raw: str) -> Any:
 
 
 def _write(batch: list[_Row], report: ImportReport) -> None:
+    """Write one batch; if a parallel writer inserted one of its new uids meanwhile, the batch is
+    rolled back and decided again (those uids are then updates), once."""
     customers = customers_by_email(row.email for row in batch)
+    try:
+        outcome = _write_once(batch, customers)
+    except IntegrityError:
+        outcome = _write_once(batch, customers)
+    report.created += outcome.created
+    report.updated += outcome.updated
+    report.unchanged += outcome.unchanged
+    report.rejected.extend(outcome.rejected)
+
+
+def _write_once(batch: list[_Row], customers: dict[str, Customer]) -> ImportReport:
+    outcome = ImportReport()
     with transaction.atomic():
         stored = {t.uid: t for t in Token.objects.select_for_update().filter(uid__in=[r.token.uid for r in batch])}
         now = timezone.now()
@@ -146,12 +161,9 @@ def _write(batch: list[_Row], report: ImportReport) -> None:
         changed: list[tuple[Token, frozenset[str]]] = []
         for row in batch:
             customer = customers.get(row.email)
-            if customer is None:
-                report.rejected.append(Rejected(row.line, row.token.uid, f"customer_email: no customer {row.email!r}"))
-                continue
-            if row.token.auth_id != customer.contract_id:
-                reason = f"auth_id: {row.token.auth_id!r} is not the contract id of customer {customer.email}"
-                report.rejected.append(Rejected(row.line, row.token.uid, reason))
+            reason = _customer_refusal(row, customer)
+            if customer is None or reason:
+                outcome.rejected.append(Rejected(row.line, row.token.uid, reason))
                 continue
             values = _values(row.token, customer.pk)
             token = stored.get(row.token.uid)
@@ -160,7 +172,7 @@ def _write(batch: list[_Row], report: ImportReport) -> None:
                 continue
             fields = frozenset(name for name, value in values.items() if getattr(token, name) != value)
             if not fields:
-                report.unchanged += 1
+                outcome.unchanged += 1
                 continue
             for name in fields:
                 setattr(token, name, values[name])
@@ -171,8 +183,16 @@ def _write(batch: list[_Row], report: ImportReport) -> None:
         if changed:
             Token.objects.bulk_update([t for t, _ in changed], [*services.WIRE_FIELDS, "customer_id", "last_updated"])
         services._tokens_changed([*((t, frozenset(services.WIRE_FIELDS)) for t in new), *changed])
-    report.created += len(new)
-    report.updated += len(changed)
+    outcome.created, outcome.updated = len(new), len(changed)
+    return outcome
+
+
+def _customer_refusal(row: _Row, customer: Customer | None) -> str:
+    if customer is None:
+        return f"customer_email: no customer {row.email!r}"
+    if row.token.auth_id != customer.contract_id:
+        return f"auth_id: {row.token.auth_id!r} is not the contract id of customer {customer.email}"
+    return ""
 
 
 def _values(token: schemas.Token, customer_id: int) -> dict[str, Any]:
