@@ -194,6 +194,8 @@ OCPI_PAGE_MAX_LIMIT = env_int("OCPI_PAGE_MAX_LIMIT", 1000, minimum=1)
 OCPI_JOURNAL_ENABLED = env_bool("OCPI_JOURNAL_ENABLED", True)
 OCPI_JOURNAL_BODY_LIMIT = env_int("OCPI_JOURNAL_BODY_LIMIT", 4096, minimum=0)
 OCPI_JOURNAL_RETENTION_DAYS = env_int("OCPI_JOURNAL_RETENTION_DAYS", 30, minimum=1)
+# Real-time authorization decisions are kept this long for support and fraud review.
+OCPI_AUTHORIZATION_RETENTION_DAYS = env_int("OCPI_AUTHORIZATION_RETENTION_DAYS", 90, minimum=1)
 OCPI_JOURNAL_BATCH_SIZE = env_int("OCPI_JOURNAL_BATCH_SIZE", 50, minimum=1)
 OCPI_JOURNAL_FLUSH_SECONDS: float = env_int("OCPI_JOURNAL_FLUSH_SECONDS", 1, minimum=1)
 # Token distribution to CPOs (ocpi/tokens/outbox.py): attempts before a push is dead-lettered,
@@ -250,6 +252,7 @@ CELERY_BEAT_SCHEDULE = {
     "ocpi-journal-prune": {"task": "ocpi.core.tasks.journal_prune", "schedule": 3600.0},
     "ocpi-tokens-push-sweep": {"task": "ocpi.tokens.tasks.tokens_push_sweep", "schedule": 30.0},
     "ocpi-tokens-expire-due": {"task": "ocpi.tokens.tasks.tokens_expire_due", "schedule": 300.0},
+    "ocpi-tokens-decisions-prune": {"task": "ocpi.tokens.tasks.decisions_prune", "schedule": 3600.0},
     "ocpi-commands-sweep": {"task": "ocpi.commands.tasks.commands_sweep", "schedule": 15.0},
     # Creates each registered partner's pull schedules (django-celery-beat, editable in the admin).
     "sync-schedules-refresh": {"task": "sync.tasks.schedules_refresh", "schedule": 30.0},

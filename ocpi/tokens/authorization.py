@@ -19,9 +19,10 @@ from __future__ import annotations
 import json
 import time
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
+from django.conf import settings
 from django.db import connection
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
@@ -173,6 +174,18 @@ def _record(  # noqa: PLR0917 (a private helper with one caller shape)
     ]  # fmt: skip
     with connection.cursor() as cursor:
         cursor.execute(_INSERT, values)
+
+
+def decisions_prune(*, batch_size: int = 10_000) -> int:
+    """Delete decisions older than OCPI_AUTHORIZATION_RETENTION_DAYS, in batches (the table
+    gains a row per authorization); returns how many went."""
+    cutoff = timezone.now() - timedelta(days=settings.OCPI_AUTHORIZATION_RETENTION_DAYS)
+    deleted = 0
+    while True:
+        ids = list(AuthorizationDecision.objects.filter(created__lt=cutoff).values_list("id", flat=True)[:batch_size])
+        if not ids:
+            return deleted
+        deleted += AuthorizationDecision.objects.filter(id__in=ids).delete()[0]
 
 
 def _aware(value: Any) -> datetime | None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from celery import shared_task
 
-from ocpi.tokens import outbox, services
+from ocpi.tokens import authorization, outbox, services
 
 
 @shared_task(
@@ -32,3 +32,9 @@ def tokens_push_sweep() -> None:
 def tokens_expire_due() -> int:
     """Every 5 minutes: tokens (or contracts) past their end become invalid, for CPOs' whitelists."""
     return services.tokens_expire_due()
+
+
+@shared_task(name="ocpi.tokens.tasks.decisions_prune", ignore_result=True, soft_time_limit=600, time_limit=660)
+def decisions_prune() -> int:
+    """Hourly: authorization decisions older than OCPI_AUTHORIZATION_RETENTION_DAYS go."""
+    return authorization.decisions_prune()

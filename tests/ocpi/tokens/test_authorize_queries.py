@@ -36,3 +36,22 @@ def test_it_decides_with_one_select_and_records_with_one_insert(partner):
     assert info.location.evse_uids == ["E1"]
     statements = [query["sql"].split()[0].upper() for query in queries.captured_queries]
     assert statements == ["SELECT", "INSERT"], queries.captured_queries
+
+
+def test_it_prunes_decisions_past_the_retention_period(partner, settings):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from ocpi.tokens.models import AuthorizationDecision
+    from ocpi.tokens.tasks import decisions_prune
+
+    settings.OCPI_AUTHORIZATION_RETENTION_DAYS = 30
+    for age in (0, 29, 31, 400):
+        decision = AuthorizationDecision.objects.create(
+            partner=partner, token_uid=f"AGE{age}", result="ALLOWED", latency_ms=1
+        )
+        AuthorizationDecision.objects.filter(pk=decision.pk).update(created=timezone.now() - timedelta(days=age))
+    assert decisions_prune() == 2
+    assert sorted(AuthorizationDecision.objects.values_list("token_uid", flat=True)) == ["AGE0", "AGE29"]
+    assert settings.CELERY_BEAT_SCHEDULE["ocpi-tokens-decisions-prune"]["task"] == decisions_prune.name
