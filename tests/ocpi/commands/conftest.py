@@ -32,7 +32,9 @@ class Cpo:
 
     def evse(self, location_id: str, index: int = 0) -> tuple[str, str]:
         """The uid and first connector id of one of the simulator's EVSEs."""
-        evse = self.sim.data.find("locations", location_id)[1]["evses"][index]
+        found = self.sim.data.find("locations", location_id)
+        assert found is not None, location_id
+        evse = found[1]["evses"][index]
         return evse["uid"], evse["connectors"][0]["id"]
 
     def quiet(self, settle: float = 0.3, timeout: float = 10.0) -> None:

@@ -51,6 +51,7 @@ def test_unlock_needs_the_support_permission(cpo_sim):
     command = Command.objects.get()
     assert response.status_code == 302
     assert response["Location"] == f"{CHANGELIST}{command.pk}/change/"
+    assert command.requested_by is not None
     assert (command.type, command.requested_by.username, command.requested_via) == (
         "UNLOCK_CONNECTOR", "support", "admin",
     )  # fmt: skip

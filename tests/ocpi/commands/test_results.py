@@ -5,6 +5,7 @@ result after TIMEOUT recorded as late without resurrecting the command."""
 from __future__ import annotations
 
 import logging
+from datetime import timedelta
 
 import pytest
 from django.utils import timezone
@@ -118,7 +119,7 @@ def test_a_result_that_overtakes_the_cpos_answer_is_kept(cpo_sim, token):
         response_token="overtaken-token",
         url="http://127.0.0.1/commands/UNLOCK_CONNECTOR",
         requested_at=timezone.now(),
-        deadline=timezone.now() + timezone.timedelta(minutes=2),
+        deadline=timezone.now() + timedelta(minutes=2),
     )
     services.command_result_receive(
         partner_id=cpo_sim.partner.pk,
