@@ -461,9 +461,10 @@ def locations_upsert_page(
         counts["unchanged"] = len(locations) - len(new) - len(changed)
         keys: dict[str, Any] = {"partner_id": partner_id, "country_code": country_code, "party_id": party_id}
         try:
-            with transaction.atomic():
-                _insert_locations(keys, new)
-            counts["created"] += len(new)
+            if new:
+                with transaction.atomic():
+                    _insert_locations(keys, new)
+                counts["created"] += len(new)
         except IntegrityError:
             for location in new:
                 counts["created" if location_put(**keys, location=location) else "updated"] += 1
