@@ -127,7 +127,7 @@ def test_a_result_that_overtakes_the_cpos_answer_is_kept(cpo_sim, token):
         response_token="overtaken-token",
         data="ACCEPTED",
     )
-    services._record_response(command, {"result": "ACCEPTED"})
+    services.record_response(command, {"result": "ACCEPTED"})
     command.refresh_from_db()
     assert (command.state, command.response, command.result) == ("FINISHED", "ACCEPTED", "ACCEPTED")
     assert command.answered_at is not None

@@ -168,3 +168,12 @@ def test_a_reservation_must_expire_in_the_future(cpo_sim, token):
         services.command_reserve_now(
             partner=cpo_sim.partner, token_uid=token.uid, location_id="LOC0000001", expiry=timezone.now()
         )
+
+
+def test_input_the_wire_object_refuses_is_named_before_anything_is_stored(cpo_sim, token):
+    with pytest.raises(services.CommandRefused, match="location_id: Expected `str` of length <= 39"):
+        services.command_start_session(partner=cpo_sim.partner, token_uid=token.uid, location_id="L" * 40)
+    with pytest.raises(services.CommandRefused, match="connector_id"):
+        services.command_unlock_connector(partner=cpo_sim.partner, location_id="L", evse_uid="E", connector_id="")
+    assert not Command.objects.exists()
+    assert cpo_sim.sim.commands.received == []
