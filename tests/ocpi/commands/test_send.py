@@ -177,3 +177,9 @@ def test_input_the_wire_object_refuses_is_named_before_anything_is_stored(cpo_si
         services.command_unlock_connector(partner=cpo_sim.partner, location_id="L", evse_uid="E", connector_id="")
     assert not Command.objects.exists()
     assert cpo_sim.sim.commands.received == []
+
+
+def test_a_timeout_answered_at_once_ends_the_command_as_timeout(cpo_sim, token):
+    cpo_sim.sim.commands.response = "TIMEOUT"  # 2.1.1 lets the CPO say the Charge Point did not answer
+    command = services.command_start_session(partner=cpo_sim.partner, token_uid=token.uid, location_id="LOC0000001")
+    assert (command.state, command.response, command.timed_out_at is not None) == ("TIMEOUT", "TIMEOUT", True)
