@@ -91,8 +91,12 @@ def token_block(*, token: Token) -> bool:
 
 
 def token_unblock(*, token: Token) -> bool:
+    """Make the token valid again, unless it or its customer's contract has ended (the expiry
+    job would invalidate it again within minutes)."""
     if token.valid_until is not None and token.valid_until <= timezone.now():
         raise TokenRefused("valid_until: the token has expired; extend valid_until before unblocking it")
+    if token.customer.is_expired():
+        raise TokenRefused("customer: the customer's contract has ended; extend it before unblocking the token")
     return token_update(token=token, valid=True)
 
 

@@ -152,3 +152,11 @@ def test_it_invalidates_tokens_past_their_own_or_their_contracts_end_once(change
     assert changes[-2:] == [(ended.uid, frozenset({"valid"})), (contract_ended.uid, frozenset({"valid"}))]
     assert services.tokens_expire_due() == 0
     assert settings.CELERY_BEAT_SCHEDULE["ocpi-tokens-expire-due"]["task"] == tokens_expire_due.name
+
+
+def test_it_refuses_to_unblock_a_token_whose_contract_has_ended():
+    issued = token(customer(valid_until=timezone.now() - timedelta(days=1)))
+    services.token_block(token=issued)
+    with pytest.raises(TokenRefused, match=r"^customer: "):
+        services.token_unblock(token=issued)
+    assert Token.objects.get(pk=issued.pk).valid is False
