@@ -94,3 +94,14 @@ def test_it_shows_decisions_read_only_with_filters(admin_client):
     page = admin_client.get(DECISIONS, {"result__exact": "NO_CREDIT"}).content.decode()
     assert "DEC1" in page
     assert admin_client.get(f"{DECISIONS}add/").status_code == 403
+
+
+def test_it_lists_tokens_in_a_bounded_number_of_queries(admin_client, django_assert_max_num_queries):
+    for number in range(3):
+        owner = customer()
+        for index in range(5):
+            token(owner, uid=f"LIST{number}-{index}")
+    with django_assert_max_num_queries(12):
+        page = admin_client.get(CHANGELIST).content.decode()
+    assert "LIST2-4" in page
+    assert "ACTIVE" in page
