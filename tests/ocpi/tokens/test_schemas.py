@@ -54,3 +54,12 @@ def test_it_reads_chargemap_location_references_and_refuses_their_invalid_one():
     bad = json.loads((AUTHORIZE / "payloads/invalid/ErrorInPayload.json").read_text())
     with pytest.raises(InvalidParameters, match="location_id"):
         convert(bad, LocationReferences)
+
+
+@pytest.mark.parametrize("path", sorted((AUTHORIZE / "payloads/responses").glob("*.json")), ids=lambda path: path.stem)
+def test_it_reads_every_chargemap_authorization_answer_and_writes_it_back_the_same(path):
+    from ocpi.tokens.schemas import AuthorizationInfo, encode
+
+    data = json.loads(path.read_text(encoding="utf-8"))["data"]
+    info = convert(data, AuthorizationInfo)
+    assert encode(info) == {key: value for key, value in data.items() if value is not None}
