@@ -31,6 +31,7 @@ BENCHMARKS: dict[str, Benchmark] = {
     "journal": _module("bench.journal"),
     "tokens": _module("bench.tokens"),
     "simulator": _module("bench.simulator"),
+    "sync": _module("bench.sync"),
 }
 
 

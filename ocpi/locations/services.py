@@ -19,6 +19,7 @@ Rules kept here, at every level:
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from datetime import datetime
@@ -514,7 +515,11 @@ def _newest_by_id(locations: Sequence[schemas.Location]) -> dict[str, schemas.Lo
 
 
 def _insert_locations(keys: dict[str, Any], locations: list[schemas.Location]) -> None:
-    """New Locations with their EVSEs and connectors: one INSERT per level."""
+    """New Locations with their EVSEs and connectors: one INSERT per level (on PostgreSQL one
+    statement for the three, the page sent as one JSON document)."""
+    if connection.vendor == "postgresql":
+        _insert_locations_pg(keys, locations)
+        return
     rows = []
     for location in locations:
         row = Location(**keys, ocpi_id=location.id)
@@ -531,3 +536,51 @@ def _insert_locations(keys: dict[str, Any], locations: list[schemas.Location]) -
             pairs.append((evse_row, evse.connectors))
     Evse.objects.bulk_create(evses)
     _replace_connectors(pairs)
+
+
+# The rows ``_set_location``, ``_set_evse`` and ``_set_connector`` would make, built by PostgreSQL
+# from the page as JSON: the Python side only encodes (msgspec, in C), so a page of 1,000
+# Locations costs one round trip, not 7,000 model instances. The names are our own tables.
+_INSERT_PAGE = f"""
+WITH src AS (
+    SELECT value AS loc FROM jsonb_array_elements(%(page)s::jsonb)
+), locs AS (
+    INSERT INTO {Location._meta.db_table} (partner_id, country_code, party_id, ocpi_id, type, name, address, city,
+        postal_code, country, latitude, longitude, last_updated, data, created, updated)
+    SELECT %(partner_id)s, %(country_code)s, %(party_id)s, loc->>'id', loc->>'type', COALESCE(loc->>'name', ''),
+        loc->>'address', loc->>'city', loc->>'postal_code', loc->>'country',
+        (loc->'coordinates'->>'latitude')::numeric, (loc->'coordinates'->>'longitude')::numeric,
+        (loc->>'last_updated')::timestamptz,
+        (loc - 'last_updated') || CASE WHEN loc ? 'evses' THEN '{{"evses": []}}'::jsonb ELSE '{{}}'::jsonb END,
+        now(), now()
+    FROM src
+    RETURNING id, ocpi_id
+), evse_src AS (
+    SELECT locs.id AS location_id, e.value AS evse, e.ordinality - 1 AS position
+    FROM locs JOIN src ON src.loc->>'id' = locs.ocpi_id
+    CROSS JOIN LATERAL jsonb_array_elements(COALESCE(src.loc->'evses', '[]'::jsonb)) WITH ORDINALITY AS e
+), evses AS (
+    INSERT INTO {Evse._meta.db_table} (location_id, uid, evse_id, status, position, listed, last_updated, data)
+    SELECT location_id, evse->>'uid', COALESCE(evse->>'evse_id', ''), evse->>'status', position, true,
+        (evse->>'last_updated')::timestamptz, evse - 'last_updated' - 'connectors'
+    FROM evse_src
+    RETURNING id, location_id, uid
+)
+INSERT INTO {Connector._meta.db_table} (evse_id, connector_id, standard, format, power_type, voltage, amperage,
+    tariff_id, position, last_updated, data)
+SELECT evses.id, c.value->>'id', c.value->>'standard', c.value->>'format', c.value->>'power_type',
+    (c.value->>'voltage')::integer, (c.value->>'amperage')::integer, COALESCE(c.value->>'tariff_id', ''),
+    c.ordinality - 1, (c.value->>'last_updated')::timestamptz, c.value - 'last_updated'
+FROM evses JOIN evse_src ON evse_src.location_id = evses.location_id AND evse_src.evse->>'uid' = evses.uid
+CROSS JOIN LATERAL jsonb_array_elements(evse_src.evse->'connectors') WITH ORDINALITY AS c
+"""  # noqa: S608
+
+# DateTimes in ``data`` are stored as ``format_datetime`` writes them: whole seconds (our structs
+# hold UTC). ``last_updated`` only fills its column, which keeps the fraction as a PUT does.
+_FRACTION = re.compile(rb'(?<!"last_updated":)("[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2})[.][0-9]+Z"')
+
+
+def _insert_locations_pg(keys: dict[str, Any], locations: list[schemas.Location]) -> None:
+    page = _FRACTION.sub(rb'\1Z"', msgspec.json.encode(locations)).decode()
+    with connection.cursor() as cursor:
+        cursor.execute(_INSERT_PAGE, {**keys, "page": page})

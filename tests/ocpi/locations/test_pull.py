@@ -111,3 +111,42 @@ def test_marking_removed_keeps_the_location_and_its_last_updated(partner):
     assert upsert(partner, DATA.location(3))["unchanged"] == 1  # same last_updated: not rewritten…
     location_put(partner_id=partner.pk, **PARTY, location=location_from_wire(DATA.location(3)))  # …but a PUT is
     assert set(Evse.objects.values_list("listed", flat=True)) == {True}
+
+
+def test_a_page_stores_datetimes_and_optional_fields_exactly_as_a_put_does(partner):
+    from partners.models import Partner
+
+    other = Partner.objects.create(name="Other", status=Partner.Status.REGISTERED, country_code="DE", party_id="OTH")
+    location = spec_location()
+    location["last_updated"] = "2015-06-29T20:39:09.123456Z"
+    location["evses"][0]["last_updated"] = "2015-06-29T22:39:09+02:00"  # an offset, converted to UTC
+    location["evses"][0]["status_schedule"] = [{"period_begin": "2015-07-01T10:00:00.5Z", "status": "RESERVED"}]
+    location["opening_times"] = {"twentyfourseven": True}
+    del location["name"]
+    upsert(partner, location)
+    location_put(partner_id=other.pk, country_code="DE", party_id="OTH", location=location_from_wire(location))
+    pulled = location_get(partner_id=partner.pk, **PARTY, location_id=location["id"])
+    pushed = location_get(partner_id=other.pk, country_code="DE", party_id="OTH", location_id=location["id"])
+    assert pulled == pushed
+    assert pulled["evses"][0]["status_schedule"][0]["period_begin"] == "2015-07-01T10:00:00Z"
+    rows = [Location.objects.get(partner=p) for p in (partner, other)]
+    fields = ("type", "name", "address", "city", "postal_code", "country", "latitude", "longitude", "last_updated")
+    assert [getattr(rows[0], f) for f in fields] == [getattr(rows[1], f) for f in fields]
+    evses = [
+        list(
+            Evse.objects.filter(location=row).values(
+                "uid", "evse_id", "status", "position", "listed", "last_updated", "data"
+            )
+        )
+        for row in rows
+    ]
+    assert evses[0] == evses[1]
+    connectors = [
+        list(
+            Connector.objects.filter(evse__location=row).values(
+                "connector_id", "standard", "tariff_id", "position", "voltage", "data"
+            )
+        )
+        for row in rows
+    ]
+    assert connectors[0] == connectors[1]
