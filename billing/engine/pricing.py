@@ -183,6 +183,7 @@ def _step_rest(total: Decimal, step: int) -> Decimal:
     """How much the session total of a dimension (in Wh or seconds) is rounded up by."""
     if step <= 1:
         return ZERO
-    total = total.quantize(VOLUME_GRAIN)
-    steps = (total / step).to_integral_value(rounding=ROUND_CEILING)
-    return steps * step - total
+    # Decide the steps on the total to the grain (noise from evenly split slices or float input
+    # must not add a step), but round up from the exact total, so the lines add up to whole steps.
+    steps = (total.quantize(VOLUME_GRAIN) / step).to_integral_value(rounding=ROUND_CEILING)
+    return max(steps * step - total, ZERO)

@@ -73,28 +73,34 @@ def _cut(  # noqa: PLR0917 (private; one call site)
     zone: ZoneInfo,
 ) -> Iterator[Segment]:
     span = _micros(period.end - period.start)
-    cuts: dict[Decimal, Decimal] = {ZERO: energy_before, ONE: energy_before + period.energy}  # fraction -> kWh so far
+    # fraction of the period -> (the moment, session kWh so far) at each cut
+    cuts: dict[Decimal, tuple[datetime, Decimal]] = {
+        ZERO: (period.start, energy_before),
+        ONE: (period.end, energy_before + period.energy),
+    }
     if span > 0:
         for moment in moments:
             if period.start < moment < period.end:
                 fraction = _micros(moment - period.start) / span
-                cuts.setdefault(fraction, energy_before + period.energy * fraction)
+                cuts.setdefault(fraction, (moment, energy_before + period.energy * fraction))
         for kwh in kwhs:
             if energy_before < kwh < energy_before + period.energy:
-                cuts[(kwh - energy_before) / period.energy] = kwh  # exactly the limit, so min_kwh matches
+                fraction = (kwh - energy_before) / period.energy
+                moment = period.start + timedelta(microseconds=int((span * fraction).to_integral_value()))
+                cuts[fraction] = (moment, kwh)  # exactly the limit, so a min_kwh of it matches
     fractions = sorted(cuts)
     for low, high in itertools.pairwise(fractions):
-        start = period.start + timedelta(microseconds=int(span * low))
+        (start, energy_low), (end, energy_high) = cuts[low], cuts[high]
         share = high - low
         yield Segment(
             period=index,
             start=start,
-            end=period.start + timedelta(microseconds=int(span * high)),
+            end=end,
             local_start=start.astimezone(zone),
-            energy_before=cuts[low],
+            energy_before=energy_low,
             elapsed=_micros(start - session_start) / MICRO,
             power=period.power,
-            energy=cuts[high] - cuts[low],
+            energy=energy_high - energy_low,
             charging=period.charging * share,
             parking=period.parking * share,
         )
