@@ -9,6 +9,7 @@ from __future__ import annotations
 import base64
 import hashlib
 import secrets
+from decimal import Decimal
 from pathlib import Path
 
 from emsp.env import (
@@ -67,6 +68,7 @@ INSTALLED_APPS = [
     "ocpi.tokens",
     "ocpi.commands",
     "sync",
+    "billing",
 ]
 
 MIDDLEWARE = [
@@ -256,6 +258,8 @@ CELERY_BEAT_SCHEDULE = {
     "ocpi-commands-sweep": {"task": "ocpi.commands.tasks.commands_sweep", "schedule": 15.0},
     # Creates each registered partner's pull schedules (django-celery-beat, editable in the admin).
     "sync-schedules-refresh": {"task": "sync.tasks.schedules_refresh", "schedule": 30.0},
+    # CDRs whose pricing task was lost (broker down) are priced by this sweep.
+    "billing-cdrs-price-missing": {"task": "billing.tasks.cdrs_price_missing", "schedule": 300.0},
 }
 
 # --- Partner sync (sync/) -------------------------------------------------------------------
@@ -266,3 +270,10 @@ SYNC_LEASE_SECONDS = env_int("SYNC_LEASE_SECONDS", 300, minimum=1)
 # A pull of a large network takes minutes: its own limits, above the default task limits.
 SYNC_SOFT_TIME_LIMIT = env_int("SYNC_SOFT_TIME_LIMIT", 1800, minimum=1)
 SYNC_TIME_LIMIT = env_int("SYNC_TIME_LIMIT", 1900, minimum=2)
+
+# --- Billing (billing/) ---------------------------------------------------------------------
+# A CDR whose total_cost differs from our price by more than this (in its currency, excl. VAT)
+# is flagged for review.
+BILLING_PRICE_TOLERANCE = Decimal(
+    env_pattern("BILLING_PRICE_TOLERANCE", "0.01", r"\d+(\.\d+)?", "an amount like 0.01 (not negative)")
+)

@@ -18,7 +18,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import F, QuerySet
 from django.utils import timezone
 
-from ocpi.cdrs import schemas
+from ocpi.cdrs import schemas, signals
 from ocpi.cdrs.models import Cdr, CdrConflict
 from ocpi.core.types import ci_normalize
 from ocpi.tokens.selectors import customer_link_columns
@@ -43,6 +43,8 @@ def cdr_receive(*, partner_id: int, country_code: str, party_id: str, cdr: schem
         try:
             with transaction.atomic():
                 created = Cdr.objects.create(**key, **_columns(data, cdr))
+            # After the commit, so a receiver (billing's pricing task) finds the CDR stored.
+            transaction.on_commit(lambda: signals.cdr_received.send(sender=Cdr, cdr_id=created.pk))
             return created.pk, Outcome.CREATED
         except IntegrityError:
             stored = Cdr.objects.only("pk", "data").get(**key)

@@ -16,7 +16,10 @@ from tests.billing.engine.makers import cdr, element, tariff
         (tariff(element(("VOLUME", 1, 1))), "elements[0].price_components[0].type"),
         (tariff(element(("TIME", -1, 1))), "elements[0].price_components[0].price"),
         (tariff(element(("TIME", 1, -5))), "elements[0].price_components[0].step_size"),
-        (tariff(element(("TIME", "two", 1))), "elements[0].price_components[0].price"),
+        (
+            {**tariff(), "elements": [{"price_components": [{"type": "TIME", "price": "two", "step_size": 1}]}]},
+            "elements[0].price_components[0].price",
+        ),
         (
             tariff(element(("TIME", 1, 1)), element(("TIME", 1, 1), start_time="25:00")),
             "elements[1].restrictions.start_time",
