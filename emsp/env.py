@@ -62,6 +62,23 @@ def env_int(name: str, default: int, *, minimum: int | None = None) -> int:
     return number
 
 
+def env_rate(name: str, default: tuple[int, int]) -> tuple[int, int] | None:
+    """A rate limit written ``REQUESTS/SECONDS`` (e.g. ``6000/10``); ``off`` for none."""
+    value = _raw(name)
+    if value is None:
+        return default
+    if value.strip().lower() == "off":
+        return None
+    requests, _, seconds = value.strip().partition("/")
+    try:
+        rate = (int(requests), int(seconds))
+    except ValueError:
+        raise ImproperlyConfigured(f"{name}: expected REQUESTS/SECONDS like 6000/10, or off; got {value!r}") from None
+    if rate[0] < 1 or rate[1] < 1:
+        raise ImproperlyConfigured(f"{name}: both numbers must be at least 1, got {value!r}")
+    return rate
+
+
 def env_choice(name: str, default: str, choices: tuple[str, ...]) -> str:
     value = env_str(name, default).strip()
     if value not in choices:

@@ -21,6 +21,7 @@ from emsp.env import (
     env_int,
     env_list,
     env_pattern,
+    env_rate,
     env_str,
 )
 
@@ -200,6 +201,17 @@ OCPI_JOURNAL_RETENTION_DAYS = env_int("OCPI_JOURNAL_RETENTION_DAYS", 30, minimum
 OCPI_AUTHORIZATION_RETENTION_DAYS = env_int("OCPI_AUTHORIZATION_RETENTION_DAYS", 90, minimum=1)
 OCPI_JOURNAL_BATCH_SIZE = env_int("OCPI_JOURNAL_BATCH_SIZE", 50, minimum=1)
 OCPI_JOURNAL_FLUSH_SECONDS: float = env_int("OCPI_JOURNAL_FLUSH_SECONDS", 1, minimum=1)
+# Per-partner rate limits (ocpi/core/ratelimit.py), counted in Redis (REDIS_URL; without it,
+# none): REQUESTS/SECONDS per partner, or off. A partner's rate_limit_factor scales them.
+OCPI_RATE_LIMITS = {
+    scope: rule
+    for scope, rule in {
+        "push": env_rate("OCPI_RATE_LIMIT_PUSH", (6000, 10)),
+        "authorize": env_rate("OCPI_RATE_LIMIT_AUTHORIZE", (3000, 10)),
+    }.items()
+    if rule is not None
+}
+OCPI_RATE_LIMIT_PREFIX = env_str("OCPI_RATE_LIMIT_PREFIX", "ocpi:rate")
 # Token distribution to CPOs (ocpi/tokens/outbox.py): attempts before a push is dead-lettered,
 # and the first retry delay in seconds (doubling, with jitter, up to an hour).
 OCPI_TOKEN_PUSH_MAX_ATTEMPTS = env_int("OCPI_TOKEN_PUSH_MAX_ATTEMPTS", 8, minimum=1)

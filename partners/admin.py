@@ -45,7 +45,16 @@ class PartnerAdmin(admin.ModelAdmin):
         ("Registration", {"fields": ("versions_url", "version", "endpoints", "initiated_by_us", "registered_at")}),
         (
             "How they behave",
-            {"fields": ("token_encoding", "page_limit", "request_timeout", "pushes", "sync_interval_minutes")},
+            {
+                "fields": (
+                    "token_encoding",
+                    "page_limit",
+                    "request_timeout",
+                    "pushes",
+                    "sync_interval_minutes",
+                    "rate_limit_factor",
+                )
+            },
         ),
         ("Contact", {"fields": ("last_inbound_at", "last_outbound_at", "traffic", "created", "updated")}),
     )

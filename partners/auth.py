@@ -15,7 +15,7 @@ from partners.tokens import token_hash
 _LIVE = (Partner.Status.PENDING.value, Partner.Status.REGISTERED.value)
 _LOOKUP = (
     "SELECT id, name, country_code, party_id, status, registration_token_hash,"  # noqa: S608
-    " (last_inbound_at IS NULL OR last_inbound_at < %s)"
+    " (last_inbound_at IS NULL OR last_inbound_at < %s), rate_limit_factor"
     f" FROM {Partner._meta.db_table}"
     " WHERE (access_token_hash = %s OR pending_access_token_hash = %s OR registration_token_hash = %s)"
     " AND status IN (%s, %s) LIMIT 1"
@@ -36,7 +36,7 @@ def resolve_token(token: str) -> OcpiCaller | None:
         row = cursor.fetchone()
     if row is None:
         return None
-    partner_id, name, country_code, party_id, status, registration_token_hash, contact_is_old = row
+    partner_id, name, country_code, party_id, status, registration_token_hash, contact_is_old, factor = row
     if status == Partner.Status.REGISTERED and registration_token_hash != digest:
         scope = TokenScope.FULL
     else:
@@ -51,4 +51,5 @@ def resolve_token(token: str) -> OcpiCaller | None:
         party_id=party_id,
         scope=scope,
         token=token,
+        rate_limit_factor=factor,
     )

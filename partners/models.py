@@ -59,6 +59,9 @@ class Partner(models.Model):
 
     registered_at = models.DateTimeField(null=True, blank=True)
     last_inbound_at = models.DateTimeField(null=True, blank=True)
+    rate_limit_factor = models.FloatField(
+        default=1.0, help_text="Scales the per-partner rate limits on pushes and authorize (2 = twice as many)"
+    )
     last_outbound_at = models.DateTimeField(null=True, blank=True)
     created = models.DateTimeField(auto_now_add=True)
     updated = models.DateTimeField(auto_now=True)

@@ -27,6 +27,8 @@ def cdr_url(version: str, cdr_id: int) -> str:
 
 
 class CdrsView(OcpiView):
+    rate_limit_scope = "push"
+
     def post(self, request: Request, version: str) -> OcpiResponse:
         partner_id, caller = _partner(request)
         cdr = read_body(request, schemas.CDR)

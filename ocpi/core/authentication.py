@@ -49,6 +49,7 @@ class OcpiCaller:
     # The token as matched (decoded when it came Base64-encoded), set by resolve_token; never
     # logged or shown.
     token: str = field(default="", repr=False)
+    rate_limit_factor: float = 1.0  # scales the per-partner rate limits (ocpi.core.ratelimit)
     is_authenticated: ClassVar[bool] = True
 
 

@@ -12,10 +12,12 @@ from django.views import defaults
 from rest_framework.request import Request
 from rest_framework.views import APIView
 
+from ocpi.core.authentication import caller_of
 from ocpi.core.envelope import OcpiResponse, envelope
 from ocpi.core.errors import ObjectNotFound
 from ocpi.core.pagination import page_headers, paginate, parse_page_request
 from ocpi.core.parsers import OcpiContentNegotiation
+from ocpi.core.ratelimit import rate_limit_check
 from ocpi.core.registry import SUPPORTED_VERSIONS, registry
 from ocpi.core.status import OcpiStatus
 
@@ -39,6 +41,18 @@ class OcpiView(APIView):
     metadata_class = None  # OCPI defines no OPTIONS: answer 405 with the envelope
     # Methods a registration-scope token (token A) may call on this view.
     registration_token_methods: tuple[str, ...] = ()
+    # Per-partner rate limit (ocpi.core.ratelimit): the scope this view's limited methods count in.
+    rate_limit_scope: str | None = None
+    rate_limited_methods: tuple[str, ...] = ("PUT", "PATCH", "POST", "DELETE")
+
+    def initial(self, request: Request, *args: Any, **kwargs: Any) -> None:
+        super().initial(request, *args, **kwargs)
+        if self.rate_limit_scope and request.method in self.rate_limited_methods:
+            caller = caller_of(request)
+            if caller.partner_id is not None:
+                rate_limit_check(
+                    scope=self.rate_limit_scope, partner_id=caller.partner_id, factor=caller.rate_limit_factor
+                )
 
     def paginated(
         self,

@@ -22,6 +22,8 @@ T = TypeVar("T")
 
 
 class LocationView(OcpiView):
+    rate_limit_scope = "push"
+
     def get(self, request: Request, version: str, **ids: Any) -> OcpiResponse:
         keys = _keys(request, ids)
         return _found(selectors.location_get(**keys), "Location {location_id!r}".format(**keys))
@@ -41,6 +43,8 @@ class LocationView(OcpiView):
 
 
 class EvseView(OcpiView):
+    rate_limit_scope = "push"
+
     def get(self, request: Request, version: str, **ids: Any) -> OcpiResponse:
         keys = _keys(request, ids)
         return _found(selectors.evse_get(**keys), "EVSE {evse_uid!r} in Location {location_id!r}".format(**keys))
@@ -60,6 +64,8 @@ class EvseView(OcpiView):
 
 
 class ConnectorView(OcpiView):
+    rate_limit_scope = "push"
+
     def get(self, request: Request, version: str, **ids: Any) -> OcpiResponse:
         keys = _keys(request, ids)
         return _found(selectors.connector_get(**keys), "connector {connector_id!r} in EVSE {evse_uid!r}".format(**keys))

@@ -12,6 +12,8 @@ from ocpi.sessions import schemas, selectors, services
 
 
 class SessionView(OcpiView):
+    rate_limit_scope = "push"
+
     def get(self, request: Request, version: str, country_code: str, party_id: str, session_id: str) -> OcpiResponse:
         partner_id = owner_id(request, country_code, party_id)
         data = selectors.session_get(

@@ -12,6 +12,8 @@ from ocpi.tariffs import schemas, selectors, services
 
 
 class TariffView(OcpiView):
+    rate_limit_scope = "push"
+
     def get(self, request: Request, version: str, country_code: str, party_id: str, tariff_id: str) -> OcpiResponse:
         partner_id = owner_id(request, country_code, party_id)
         data = selectors.tariff_get(

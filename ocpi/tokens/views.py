@@ -32,6 +32,8 @@ class TokenListView(OcpiView):
 
 
 class TokenAuthorizeView(OcpiView):
+    rate_limit_scope = "authorize"
+
     def post(self, request: Request, version: str, token_uid: str) -> OcpiResponse:
         started = time.perf_counter()
         partner_id = partner_id_of(caller_of(request))
