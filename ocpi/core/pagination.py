@@ -8,6 +8,11 @@ Deep pages stay cheap: the ``Link`` to the next page carries, beside ``offset``,
 ``after=<offset>:<key>`` (the last primary key served), so a client that follows ``Link`` is
 served by an index range scan instead of an OFFSET scan, whatever the depth. A client that
 computes offsets itself still gets correct pages through OFFSET.
+
+The ``after`` of a ``Link`` also carries the ``X-Total-Count`` counted for the walk's first page
+(``after=<offset>:<key>:<total>``), so the pages that follow do not count the window again
+(counting a date window of 100,000 tokens costs ~25 ms a page): during a walk ``X-Total-Count``
+is the count when the walk began.
 """
 
 from __future__ import annotations
@@ -38,6 +43,7 @@ class PageRequest:
     date_from: datetime | None = None
     date_to: datetime | None = None
     after: int | None = None
+    total: int | None = None  # counted when the walk began (carried in ``after``)
 
 
 @dataclass(frozen=True)
@@ -59,12 +65,14 @@ def parse_page_request(
     default_limit = min(default_limit or settings.OCPI_PAGE_DEFAULT_LIMIT, max_limit)
     limit = _int_param(params, "limit", default_limit, minimum=1)
     offset = _int_param(params, "offset", 0, minimum=0)
+    after, total = _after_param(params, offset)
     return PageRequest(
         offset=offset,
         limit=min(limit, max_limit),
         date_from=_datetime_param(params, "date_from"),
         date_to=_datetime_param(params, "date_to"),
-        after=_after_param(params, offset),
+        after=after,
+        total=total,
     )
 
 
@@ -81,7 +89,10 @@ def paginate(
         filtered = filtered.filter(**{f"{date_field}__gte": page_request.date_from})
     if page_request.date_to is not None:
         filtered = filtered.filter(**{f"{date_field}__lt": page_request.date_to})
-    total = count(filtered) if count is not None else filtered.count()
+    if page_request.total is not None:
+        total = page_request.total
+    else:
+        total = count(filtered) if count is not None else filtered.count()
     ordered = filtered.order_by("pk")
     limit = page_request.limit
     if page_request.after is not None:
@@ -101,7 +112,7 @@ def page_headers(page: Page, *, path: str, query: QueryDict | dict[str, str]) ->
         params = _query_items(query)
         params["offset"] = str(page.request.offset + len(page.items))
         params["limit"] = str(page.request.limit)
-        params["after"] = f"{params['offset']}:{page.next_after}"
+        params["after"] = f"{params['offset']}:{page.next_after}:{page.total}"
         url = f"{settings.OCPI_BASE_URL}{path}?{urlencode(params)}"
         headers["Link"] = f'<{url}>; rel="next"'
     return headers
@@ -138,17 +149,20 @@ def _optional_int_param(params: QueryDict | dict[str, str], name: str) -> int | 
     return value
 
 
-def _after_param(params: QueryDict | dict[str, str], offset: int) -> int | None:
-    """The keyset key of ``after=<offset>:<pk>``, used only when the request's offset is still
-    the one the key was issued for: a client that changes ``offset`` (e.g. re-reads the previous
-    page, as reference §1.5 advises) is served by that offset."""
-    raw = params.get("after") or ""
-    issued_for, _, key = str(raw).partition(":")
-    if not (_DIGITS_RE.fullmatch(issued_for) and _DIGITS_RE.fullmatch(key)):
+def _after_param(params: QueryDict | dict[str, str], offset: int) -> tuple[int | None, int | None]:
+    """The keyset key and walk total of ``after=<offset>:<pk>[:<total>]``, used only when the
+    request's offset is still the one they were issued for: a client that changes ``offset``
+    (e.g. re-reads the previous page, as reference §1.5 advises) is served by that offset, and
+    counted afresh."""
+    raw = str(params.get("after") or "")
+    parts = raw.split(":")
+    if len(parts) not in (2, 3) or not all(_DIGITS_RE.fullmatch(part) for part in parts):
         if raw:
-            raise InvalidParameters(f"after: expected <offset>:<key> as sent in Link, got {raw!r}")
-        return None
-    return int(key) if int(issued_for) == offset else None
+            raise InvalidParameters(f"after: expected <offset>:<key>:<total> as sent in Link, got {raw!r}")
+        return None, None
+    if int(parts[0]) != offset:
+        return None, None
+    return int(parts[1]), (int(parts[2]) if len(parts) == 3 else None)
 
 
 def _datetime_param(params: QueryDict | dict[str, str], name: str) -> datetime | None:

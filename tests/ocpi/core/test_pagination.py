@@ -174,6 +174,22 @@ def test_a_client_that_changes_the_offset_of_a_link_is_served_by_that_offset(get
     assert [item["name"] for item in get(previous).json()["data"]] == [f"thing-{index}" for index in range(3, 7)]
 
 
+def test_a_walk_counts_its_window_once_and_keeps_that_total_on_every_page(get):
+    make_things(10)
+    first = get("/ocpi/test/things?limit=4&date_from=2024-01-01T00:02:00Z")
+    assert first.headers["X-Total-Count"] == "8"
+    make_things(1, start=10)  # arrives during the walk
+    second = get(next_link(first))
+    assert second.headers["X-Total-Count"] == "8"  # the count when the walk began
+    paged = paginate(Thing.objects.all(), PageRequest(offset=4, limit=4, after=6, total=8))
+    with CaptureQueriesContext(connection) as queries:
+        paginate(Thing.objects.all(), PageRequest(offset=4, limit=4, after=6, total=8))
+    assert len(queries) == 1  # the page only: no COUNT
+    assert paged.total == 8
+    restarted = get("/ocpi/test/things?limit=4&date_from=2024-01-01T00:02:00Z")
+    assert restarted.headers["X-Total-Count"] == "9"  # a new walk counts again
+
+
 def test_deleting_an_object_already_served_does_not_skip_one_on_the_next_page(get):
     things = make_things(10)
     first = get("/ocpi/test/things?limit=4")
@@ -182,7 +198,7 @@ def test_deleting_an_object_already_served_does_not_skip_one_on_the_next_page(ge
     assert [item["name"] for item in second.json()["data"]] == ["thing-4", "thing-5", "thing-6", "thing-7"]
 
 
-@pytest.mark.parametrize("value", ["5", "x:1", "1:-2", "1:2:3"])
+@pytest.mark.parametrize("value", ["5", "x:1", "1:-2", "1:2:3:4", "1:2:x"])
 def test_a_malformed_after_key_is_2001(get, value):
     response = get(f"/ocpi/test/things?after={value}")
     assert (response.status_code, response.json()["status_code"]) == (400, 2001)
