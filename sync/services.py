@@ -26,17 +26,18 @@ from collections import Counter
 from datetime import timedelta
 from typing import Any
 
+import msgspec
 from django.conf import settings
 from django.db import DatabaseError, connection, transaction
 from django.utils import timezone
 
 from ocpi.core.client import OcpiClient, OcpiClientError
-from ocpi.core.errors import OcpiError
 from partners.models import Partner
 from partners.services import partner_client
 from sync.locks import run_lock
 from sync.models import MODULES, SeenObject, SyncRun
-from sync.pullers import PULLERS, Puller, object_id
+from sync.pullers import PULLERS, Puller
+from sync.reading import ReadPage, read_pages
 from sync.selectors import sync_watermark
 
 logger = logging.getLogger(__name__)
@@ -131,8 +132,9 @@ def _has_advisory_locks() -> bool:
 def _pull(run: SyncRun, partner: Partner, puller: Puller, *, limit: int) -> None:
     client = partner_client(partner)
     url = partner.endpoint(puller.module) or ""
-    for page in puller.pages(client, url, date_from=run.date_from, limit=limit):
-        _write_page(run, partner, puller, page.objects)
+    pages = puller.pages(client, url, date_from=run.date_from, limit=limit)
+    for page in read_pages(puller, pages):
+        _write_page(run, partner, puller, page)
     if run.full and puller.unlisted is not None:
         _settle_unlisted(run, partner, puller, client, url)
     run.status = SyncRun.Status.SUCCEEDED
@@ -141,35 +143,58 @@ def _pull(run: SyncRun, partner: Partner, puller: Puller, *, limit: int) -> None
     logger.info("sync %s: %s", run, _summary(run))
 
 
-def _write_page(run: SyncRun, partner: Partner, puller: Puller, raw_objects: list[dict[str, Any]]) -> None:
-    """Validate and write one page, with the run's counters, in one transaction."""
-    valid: list[Any] = []
-    for raw in raw_objects:
-        try:
-            valid.append(puller.decode(raw))
-        except OcpiError as exc:
-            _refuse(run, object_id(raw), exc.message)
-    with transaction.atomic():
-        counts = _write_objects(run, partner, puller, valid)
-        if run.full:
-            SeenObject.objects.bulk_create([SeenObject(run=run, ocpi_id=obj.id) for obj in valid])
-        run.pages += 1
-        _add(run, counts)
-        run.heartbeat_at = timezone.now()
-        run.save()
-
-
-def _write_objects(run: SyncRun, partner: Partner, puller: Puller, objects: list[Any]) -> Counter[str]:
-    if not objects:
-        return Counter()
+def _write_page(run: SyncRun, partner: Partner, puller: Puller, page: ReadPage) -> None:
+    """Write one validated page, with the run's counters and refused objects, in one transaction.
+    Should the database refuse the page, it is written again object by object, so that only the
+    objects at fault are refused."""
+    for ocpi_id, error in page.refused:
+        _refuse(run, ocpi_id, error)
+    before = {name: getattr(run, name) for name in _COUNTERS}
     try:
         with transaction.atomic():
-            return puller.write(partner, objects)
+            counts = puller.write(partner, page.valid) if page.valid else Counter()
+            _page_done(run, page, counts)
     except DatabaseError:
-        if len(objects) == 1:
+        if not page.valid:
             raise
+        for name, value in before.items():  # nothing of the failed attempt was stored
+            setattr(run, name, value)
+        with transaction.atomic():
+            _page_done(run, page, _write_one_by_one(run, partner, puller, page.valid))
+
+
+def _page_done(run: SyncRun, page: ReadPage, counts: Counter[str]) -> None:
+    if run.full:
+        _remember_seen(run, [obj.id for obj in page.valid])
+    run.pages += 1
+    _add(run, counts)
+    run.heartbeat_at = timezone.now()
+    run.save(update_fields=[*_COUNTERS, "errors", "heartbeat_at"])
+
+
+_COUNTERS = ("pages", "created", "updated", "unchanged", "failed", "removed", "conflicts")
+
+
+_SEEN = (
+    f"INSERT INTO {SeenObject._meta.db_table} (run_id, ocpi_id)"  # noqa: S608 (our own table)
+    " SELECT %s, value FROM jsonb_array_elements_text(%s::jsonb)"
+)
+
+
+def _remember_seen(run: SyncRun, ids: list[str]) -> None:
+    """The ids a full pull saw, in one statement from one JSON parameter (no model per id)."""
+    if not ids:
+        return
+    if connection.vendor != "postgresql":
+        SeenObject.objects.bulk_create([SeenObject(run=run, ocpi_id=ocpi_id) for ocpi_id in ids])
+        return
+    with connection.cursor() as cursor:
+        cursor.execute(_SEEN, [run.pk, msgspec.json.encode(ids).decode()])
+
+
+def _write_one_by_one(run: SyncRun, partner: Partner, puller: Puller, objects: list[Any]) -> Counter[str]:
     counts: Counter[str] = Counter()
-    for obj in objects:  # the database refused the page: find the objects at fault
+    for obj in objects:
         try:
             with transaction.atomic():
                 counts += puller.write(partner, [obj])

@@ -107,7 +107,7 @@ def cdrs_receive_page(
         "country_code": country_code.upper(),
         "party_id": party_id.upper(),
     }
-    with transaction.atomic():
+    with transaction.atomic(savepoint=False):  # a caller's transaction (a sync page) rolls back as one
         stored = dict(
             Cdr.objects.filter(**keys, ocpi_id_ci__in=[ci_normalize(cdr.id) for cdr in cdrs]).values_list(
                 "ocpi_id_ci", "data"

@@ -446,7 +446,8 @@ def locations_upsert_page(
     """
     counts: Counter[str] = Counter()
     newest = _newest_by_id(locations)
-    with transaction.atomic():
+    # No savepoint of its own: a caller's transaction (a sync page) rolls back as one.
+    with transaction.atomic(savepoint=False):
         stored = dict(
             Location.objects.select_for_update()
             .filter(partner_id=partner_id, country_code=country_code, party_id=party_id, ocpi_id__in=list(newest))
@@ -461,13 +462,10 @@ def locations_upsert_page(
         ]
         counts["unchanged"] = len(locations) - len(new) - len(changed)
         keys: dict[str, Any] = {"partner_id": partner_id, "country_code": country_code, "party_id": party_id}
-        try:
-            if new:
-                with transaction.atomic():
-                    _insert_locations(keys, new)
-                counts["created"] += len(new)
-        except IntegrityError:
-            for location in new:
+        inserted = _insert_locations(keys, new) if new else set()
+        counts["created"] += len(inserted)
+        for location in new:  # inserted meanwhile by a push: location_put settles it under the lock
+            if location.id not in inserted:
                 counts["created" if location_put(**keys, location=location) else "updated"] += 1
         for location in changed:
             location_put(**keys, location=location)
@@ -514,12 +512,21 @@ def _newest_by_id(locations: Sequence[schemas.Location]) -> dict[str, schemas.Lo
     return newest
 
 
-def _insert_locations(keys: dict[str, Any], locations: list[schemas.Location]) -> None:
+def _insert_locations(keys: dict[str, Any], locations: list[schemas.Location]) -> set[str]:
     """New Locations with their EVSEs and connectors: one INSERT per level (on PostgreSQL one
-    statement for the three, the page sent as one JSON document)."""
+    statement for the three, the page sent as one JSON document). Returns the ids inserted;
+    one a concurrent push inserted first is left out."""
     if connection.vendor == "postgresql":
-        _insert_locations_pg(keys, locations)
-        return
+        return _insert_locations_pg(keys, locations)
+    try:
+        with transaction.atomic():
+            _insert_locations_orm(keys, locations)
+    except IntegrityError:
+        return set()
+    return {location.id for location in locations}
+
+
+def _insert_locations_orm(keys: dict[str, Any], locations: list[schemas.Location]) -> None:
     rows = []
     for location in locations:
         row = Location(**keys, ocpi_id=location.id)
@@ -554,6 +561,7 @@ WITH src AS (
         (loc - 'last_updated') || CASE WHEN loc ? 'evses' THEN '{{"evses": []}}'::jsonb ELSE '{{}}'::jsonb END,
         now(), now()
     FROM src
+    ON CONFLICT (partner_id, country_code, party_id, ocpi_id) DO NOTHING
     RETURNING id, ocpi_id
 ), evse_src AS (
     SELECT locs.id AS location_id, e.value AS evse, e.ordinality - 1 AS position
@@ -565,14 +573,16 @@ WITH src AS (
         (evse->>'last_updated')::timestamptz, evse - 'last_updated' - 'connectors'
     FROM evse_src
     RETURNING id, location_id, uid
+), connectors AS (
+    INSERT INTO {Connector._meta.db_table} (evse_id, connector_id, standard, format, power_type, voltage, amperage,
+        tariff_id, position, last_updated, data)
+    SELECT evses.id, c.value->>'id', c.value->>'standard', c.value->>'format', c.value->>'power_type',
+        (c.value->>'voltage')::integer, (c.value->>'amperage')::integer, COALESCE(c.value->>'tariff_id', ''),
+        c.ordinality - 1, (c.value->>'last_updated')::timestamptz, c.value - 'last_updated'
+    FROM evses JOIN evse_src ON evse_src.location_id = evses.location_id AND evse_src.evse->>'uid' = evses.uid
+    CROSS JOIN LATERAL jsonb_array_elements(evse_src.evse->'connectors') WITH ORDINALITY AS c
 )
-INSERT INTO {Connector._meta.db_table} (evse_id, connector_id, standard, format, power_type, voltage, amperage,
-    tariff_id, position, last_updated, data)
-SELECT evses.id, c.value->>'id', c.value->>'standard', c.value->>'format', c.value->>'power_type',
-    (c.value->>'voltage')::integer, (c.value->>'amperage')::integer, COALESCE(c.value->>'tariff_id', ''),
-    c.ordinality - 1, (c.value->>'last_updated')::timestamptz, c.value - 'last_updated'
-FROM evses JOIN evse_src ON evse_src.location_id = evses.location_id AND evse_src.evse->>'uid' = evses.uid
-CROSS JOIN LATERAL jsonb_array_elements(evse_src.evse->'connectors') WITH ORDINALITY AS c
+SELECT ocpi_id FROM locs
 """  # noqa: S608
 
 # DateTimes in ``data`` are stored as ``format_datetime`` writes them: whole seconds (our structs
@@ -580,7 +590,14 @@ CROSS JOIN LATERAL jsonb_array_elements(evse_src.evse->'connectors') WITH ORDINA
 _FRACTION = re.compile(rb'(?<!"last_updated":)("[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2})[.][0-9]+Z"')
 
 
-def _insert_locations_pg(keys: dict[str, Any], locations: list[schemas.Location]) -> None:
-    page = _FRACTION.sub(rb'\1Z"', msgspec.json.encode(locations)).decode()
+_ANY_FRACTION = re.compile(rb'[.][0-9]+Z"')  # 50x faster to rule out than _FRACTION to apply
+
+
+def _insert_locations_pg(keys: dict[str, Any], locations: list[schemas.Location]) -> set[str]:
+    encoded = msgspec.json.encode(locations)
+    if _ANY_FRACTION.search(encoded):
+        encoded = _FRACTION.sub(rb'\1Z"', encoded)
+    page = encoded.decode()
     with connection.cursor() as cursor:
         cursor.execute(_INSERT_PAGE, {**keys, "page": page})
+        return {ocpi_id for (ocpi_id,) in cursor.fetchall()}

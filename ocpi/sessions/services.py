@@ -234,7 +234,7 @@ def sessions_upsert_page(
         "country_code": country_code.upper(),
         "party_id": party_id.upper(),
     }
-    with transaction.atomic():
+    with transaction.atomic(savepoint=False):  # a caller's transaction (a sync page) rolls back as one
         stored = dict(
             Session.objects.filter(**keys, ocpi_id__in=[session.id for session in sessions]).values_list(
                 "ocpi_id", "last_updated"

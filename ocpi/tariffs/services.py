@@ -150,7 +150,7 @@ def tariffs_upsert_page(
         "country_code": country_code.upper(),
         "party_id": party_id.upper(),
     }
-    with transaction.atomic():
+    with transaction.atomic(savepoint=False):  # a caller's transaction (a sync page) rolls back as one
         stored = dict(
             Tariff.objects.filter(
                 **keys, ocpi_id__in=[tariff.id for tariff in tariffs], deleted_at__isnull=True
