@@ -116,6 +116,12 @@ class Command(models.Model):
     class Meta:
         ordering = ["-requested_at", "-id"]
         indexes = [models.Index(fields=["state", "deadline"], name="command_state_deadline")]
+        constraints = [
+            # One session is started by one command: two sweeps linking at once cannot both claim it.
+            models.UniqueConstraint(
+                fields=["session"], condition=models.Q(type="START_SESSION"), name="command_one_start_per_session"
+            ),
+        ]
         permissions = [
             ("send_command", "Can send START_SESSION, STOP_SESSION and RESERVE_NOW"),
             ("unlock_connector", "Can send UNLOCK_CONNECTOR (Support)"),

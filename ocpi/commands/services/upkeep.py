@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from typing import Any
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from ocpi.commands.models import PENDING_STATES, Command, CommandResultType, CommandState, CommandType
@@ -73,10 +73,13 @@ def command_link_session(*, command: Command) -> bool:
     )
     if session_pk is None:
         return False
-    with transaction.atomic():
-        linked = Command.objects.filter(pk=command.pk, session__isnull=True).update(
-            session_id=session_pk, linked_at=timezone.now()
-        )
+    try:
+        with transaction.atomic():
+            linked = Command.objects.filter(pk=command.pk, session__isnull=True).update(
+                session_id=session_pk, linked_at=timezone.now()
+            )
+    except IntegrityError:  # another command claimed it meanwhile; the next sweep looks again
+        linked = 0
     command.refresh_from_db()
     return bool(linked)
 
