@@ -14,7 +14,7 @@ from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString
 
 from billing import services
-from billing.models import CdrPricing
+from billing.models import CdrPricing, CdrRetail
 from ocpi.core.console import ReadOnly, json_block
 
 
@@ -111,6 +111,20 @@ class CdrPricingAdmin(ReadOnly, admin.ModelAdmin):
     @admin.display(description="breakdown")
     def breakdown_json(self, pricing: CdrPricing) -> SafeString:
         return json_block(pricing.breakdown)
+
+
+@admin.register(CdrRetail)
+class CdrRetailAdmin(ReadOnly, admin.ModelAdmin):
+    """What drivers are charged per CDR; computed with the CDR's pricing (re-price it there)."""
+
+    list_display = (
+        "cdr", "customer", "pricing_plan", "currency", "base", "markup", "net", "vat_rate", "vat", "total",
+        "problem", "computed_at",
+    )  # fmt: skip
+    list_filter = ("base_source", "currency", "pricing_plan", "computed_at")
+    search_fields = ("cdr__ocpi_id", "customer__email", "customer__contract_id")
+    list_select_related = ("cdr", "customer", "pricing_plan")
+    date_hierarchy = "computed_at"
 
 
 def _line_cells(line: dict[str, Any]) -> tuple[Any, ...]:

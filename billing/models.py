@@ -46,3 +46,39 @@ class CdrPricing(models.Model):
 
     def __str__(self) -> str:
         return f"pricing of CDR {self.cdr_id}"
+
+
+class CdrRetail(models.Model):
+    """What we charge the driver for one CDR (``billing.retail``): the base (the CPO's cost or
+    ours, per ``BILLING_RETAIL_BASE``), the plan's markup, VAT of the customer's billing
+    country, rounded to the currency's minor unit. ``problem`` says why a CDR has no price
+    (no customer, no price of ours, a plan in another currency, no VAT rate)."""
+
+    class Base(models.TextChoices):
+        CPO = "cpo", "the CPO's total_cost"
+        OURS = "ours", "our computed cost"
+
+    cdr = models.OneToOneField("ocpi_cdrs.Cdr", on_delete=models.CASCADE, related_name="retail")
+    customer = models.ForeignKey(
+        "customers.Customer", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    pricing_plan = models.ForeignKey(
+        "customers.PricingPlan", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    base_source = models.CharField(max_length=4, choices=Base.choices)
+    currency = models.CharField(max_length=3)
+    base = models.DecimalField(max_digits=14, decimal_places=4, null=True, blank=True, help_text="excl. VAT")
+    markup = models.DecimalField(max_digits=14, decimal_places=4, null=True, blank=True)
+    net = models.DecimalField(max_digits=14, decimal_places=4, null=True, blank=True, help_text="excl. VAT")
+    vat_rate = models.DecimalField("VAT rate (%)", max_digits=5, decimal_places=2, null=True, blank=True)
+    vat = models.DecimalField("VAT", max_digits=14, decimal_places=4, null=True, blank=True)
+    total = models.DecimalField(max_digits=14, decimal_places=4, null=True, blank=True, help_text="incl. VAT")
+    problem = models.CharField(max_length=255, blank=True)
+    computed_at = models.DateTimeField()
+
+    class Meta:
+        verbose_name = "CDR retail price"
+        ordering = ["-computed_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"retail price of CDR {self.cdr_id}"

@@ -16,8 +16,9 @@ from django.conf import settings
 from django.db.models import F
 from django.utils import timezone
 
-from billing import engine
-from billing.models import CdrPricing
+from billing import engine, retail
+from billing.models import CdrPricing, CdrRetail
+from customers.selectors import customer_get
 from ocpi.cdrs.models import Cdr
 from ocpi.cdrs.selectors import cdr_for_pricing
 from ocpi.tariffs.models import TariffRevision
@@ -50,7 +51,15 @@ def cdr_price(*, cdr_id: int) -> CdrPricing | None:
         create_defaults={**fields, "computed_at": now, "times_computed": 1},
     )
     pricing.refresh_from_db(fields=["times_computed"])
+    cdr_retail_price(source=source, pricing=pricing)
     return pricing
+
+
+def cdr_retail_price(*, source: dict[str, Any], pricing: CdrPricing) -> CdrRetail:
+    """Put the driver's price on a CDR (again), from its verified pricing: one row per CDR."""
+    fields = _retail(source, pricing)
+    row, _ = CdrRetail.objects.update_or_create(cdr_id=source["pk"], defaults={**fields, "computed_at": timezone.now()})
+    return row
 
 
 def cdrs_reprice(*, cdr_ids: Iterable[int]) -> int:
@@ -144,3 +153,42 @@ def _connector_tariff_id(data: dict[str, Any]) -> str:
 
 def _prices(tariff: dict[str, Any]) -> tuple[str, Any]:
     return str(tariff.get("currency", "")).upper(), tariff.get("elements")
+
+
+def _retail(source: dict[str, Any], pricing: CdrPricing) -> dict[str, Any]:
+    base_source: str = settings.BILLING_RETAIL_BASE
+    fields: dict[str, Any] = {
+        "customer": None,
+        "pricing_plan": None,
+        "base_source": base_source,
+        "currency": str(source["currency"]).upper(),
+        **dict.fromkeys(("base", "markup", "net", "vat_rate", "vat", "total")),
+    }
+    customer = customer_get(customer_id=source["customer_id"]) if source["customer_id"] else None
+    if customer is None:
+        return {**fields, "problem": "no customer of ours behind the CDR's auth_id"}
+    plan = customer.pricing_plan
+    fields.update(customer=customer, pricing_plan=plan)
+    base = pricing.cpo_total if base_source == CdrRetail.Base.CPO else pricing.expected_total
+    if base is None:
+        return {**fields, "problem": f"no price of ours to start from: {pricing.reason}"[:255]}
+    try:
+        price = retail.retail_price(
+            base=base,
+            energy_kwh=Decimal(str(source["total_energy"])),
+            currency=fields["currency"],
+            plan=retail.Plan(plan.markup_percent, plan.fee_per_session, plan.price_per_kwh, plan.currency),
+            vat_percent=retail.vat_rate(customer.billing_country, settings.BILLING_VAT_RATES),
+        )
+    except retail.RetailError as error:
+        return {**fields, "problem": str(error)[:255]}
+    return {
+        **fields,
+        "base": price.base,
+        "markup": price.markup,
+        "net": price.net,
+        "vat_rate": price.vat_rate,
+        "vat": price.vat,
+        "total": price.total,
+        "problem": "",
+    }

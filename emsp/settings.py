@@ -289,3 +289,16 @@ SYNC_TIME_LIMIT = env_int("SYNC_TIME_LIMIT", 1900, minimum=2)
 BILLING_PRICE_TOLERANCE = Decimal(
     env_pattern("BILLING_PRICE_TOLERANCE", "0.01", r"\d+(\.\d+)?", "an amount like 0.01 (not negative)")
 )
+# What a driver's price starts from: the CPO's total_cost ("cpo") or our computed cost ("ours").
+BILLING_RETAIL_BASE = env_choice("BILLING_RETAIL_BASE", "cpo", ("cpo", "ours"))
+# VAT rates (percent) by billing country beyond or instead of billing/retail.py's table.
+BILLING_VAT_RATES = {
+    country.upper(): Decimal(rate)
+    for country, _, rate in (
+        pair.partition("=")
+        for pair in env_pattern(
+            "BILLING_VAT_RATES", "", r"([A-Za-z]{2}=\d+(\.\d+)?(,[A-Za-z]{2}=\d+(\.\d+)?)*)?", "pairs like NL=21,DE=19"
+        ).split(",")
+        if pair
+    )
+}

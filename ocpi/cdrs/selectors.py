@@ -18,8 +18,12 @@ def cdr_get(*, partner_id: int, cdr_id: int) -> dict[str, Any] | None:
 
 def cdr_for_pricing(*, cdr_id: int) -> dict[str, Any] | None:
     """What billing needs to price a stored CDR: who sent it (``partner_id``, ``country_code``,
-    ``party_id``), ``start_date_time``, the CPO's ``total_cost`` and ``currency``, and ``data``
-    (the CDR JSON); None when unknown."""
-    columns = ("pk", "partner_id", "country_code", "party_id", "start_date_time", "total_cost", "currency", "data")
+    ``party_id``), ``start_date_time``, the CPO's ``total_cost`` and ``currency``,
+    ``total_energy``, our ``customer_id`` (or None), and ``data`` (the CDR JSON); None when
+    unknown."""
+    columns = (
+        "pk", "partner_id", "country_code", "party_id", "start_date_time", "total_cost", "currency",
+        "total_energy", "customer_id", "data",
+    )  # fmt: skip
     row = Cdr.objects.filter(pk=cdr_id).values(*columns).first()
     return dict(row) if row is not None else None

@@ -54,3 +54,16 @@ def test_it_prices_again_from_the_admin(admin_client, priced):
     )
     assert "2 CDR(s) priced again." in response.content.decode()
     assert sorted(CdrPricing.objects.values_list("times_computed", flat=True)) == [2, 2]
+
+
+def test_it_lists_drivers_prices_with_their_parts(admin_client):
+    from tests.customers.makers import customer
+
+    owner = partner()
+    customer(contract_id="NL-EMS-C00000001-X", email="ann@example.com")
+    publish(owner, two_euro_tariff())
+    services.cdr_price(cdr_id=receive(owner, cdr(total_cost=4.0)))
+    page = admin_client.get("/admin/billing/cdrretail/").content.decode()
+    assert "ann@example.com" in page
+    assert "NL/CPO/CDR-1" in page
+    assert admin_client.get("/admin/billing/cdrretail/add/").status_code == 403

@@ -8,7 +8,7 @@ from decimal import Decimal
 import pytest
 
 from billing import services
-from billing.models import CdrPricing
+from billing.models import CdrPricing, CdrRetail
 from ocpi.tariffs.models import TariffRevision
 from tests.billing.makers import cdr, partner, publish, receive, two_euro_tariff
 
@@ -125,3 +125,56 @@ def test_it_prices_the_cdrs_left_without_a_price(owner):
 def test_it_ignores_an_unknown_cdr():
     assert services.cdr_price(cdr_id=123456) is None
     assert not CdrPricing.objects.exists()
+
+
+# --- retail price --------------------------------------------------------------------------
+
+
+@pytest.fixture
+def driver():
+    from tests.customers.makers import customer, plan
+
+    chosen = plan(markup_percent="10", fee_per_session="0.35", price_per_kwh="0.05")
+    return customer(contract_id="NL-EMS-C00000001-X", billing_country="NL", pricing_plan=chosen)
+
+
+def test_it_puts_the_drivers_price_on_a_cdr_from_the_cpos_cost(owner, driver):
+    publish(owner, two_euro_tariff())
+    priced(receive(owner, cdr(total_cost=4.25)))
+    retail = CdrRetail.objects.get()
+    # 4.25 + 0.425 + 0.35 + 15.342 × 0.05 = 5.7921 -> 5.79; VAT 21 % = 1.2159 -> 1.22
+    assert (retail.customer, retail.base_source, retail.problem) == (driver, "cpo", "")
+    assert (retail.base, retail.markup, retail.net, retail.vat_rate, retail.vat, retail.total) == (
+        Decimal("4.25"),
+        Decimal("1.54"),
+        Decimal("5.79"),
+        Decimal(21),
+        Decimal("1.22"),
+        Decimal("7.01"),
+    )
+
+
+def test_it_starts_from_our_cost_when_set(owner, driver, settings):
+    settings.BILLING_RETAIL_BASE = "ours"
+    publish(owner, two_euro_tariff())
+    priced(receive(owner, cdr(total_cost=4.25)))
+    assert CdrRetail.objects.get().base == Decimal("4.00")
+
+
+def test_it_says_why_a_cdr_has_no_drivers_price(owner, driver, settings):
+    settings.BILLING_RETAIL_BASE = "ours"
+    priced(receive(owner, cdr()))  # no tariff: no price of ours
+    problem = CdrRetail.objects.get().problem
+    assert problem == "no price of ours to start from: no tariff 12: none published at the session start, none carried"
+
+
+def test_it_says_when_no_customer_is_behind_a_cdr(owner):
+    priced(receive(owner, cdr()))
+    retail = CdrRetail.objects.get()
+    assert (retail.total, retail.problem) == (None, "no customer of ours behind the CDR's auth_id")
+
+
+def test_it_takes_the_vat_of_the_billing_country_with_overrides(owner, driver, settings):
+    settings.BILLING_VAT_RATES = {"NL": Decimal(9)}
+    priced(receive(owner, cdr(total_cost=4.0)))
+    assert CdrRetail.objects.get().vat_rate == Decimal(9)
