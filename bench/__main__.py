@@ -32,6 +32,7 @@ BENCHMARKS: dict[str, Benchmark] = {
     "tokens": _module("bench.tokens"),
     "simulator": _module("bench.simulator"),
     "sync": _module("bench.sync"),
+    "commands": _module("bench.commands"),
 }
 
 
