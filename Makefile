@@ -22,7 +22,8 @@ $(VENV)/.dev-deps: requirements.txt requirements-dev.txt | $(BIN)/python
 
 # DEBUG and private partner URLs are on unless the environment says otherwise; it serves plain
 # HTTP on 127.0.0.1, so the HTTPS redirect is off unless SECURE_HTTPS=1
-# (`DEBUG=0 make run` runs as in production, over plain HTTP).
+# (`DEBUG=0 make run` runs as in production, over plain HTTP). Unless DEMO=0, a CPO simulator
+# (Procfile "simulator") registers with the platform and plays live data into it.
 run: $(VENV)/.run-deps
 	@set -e; \
 	export DEBUG="$${DEBUG:-1}" SECURE_HTTPS="$${SECURE_HTTPS:-0}" OCPI_ALLOW_PRIVATE_URLS="$${OCPI_ALLOW_PRIVATE_URLS:-1}" \
@@ -31,7 +32,8 @@ run: $(VENV)/.run-deps
 	python manage.py collectstatic --noinput --verbosity 0; \
 	python manage.py ensure_admin; \
 	python manage.py run_banner; \
-	exec honcho start --procfile Procfile --port $(PORT)
+	if [ "$${DEMO:-1}" = "0" ]; then processes="web worker beat"; else processes=""; fi; \
+	exec honcho start --procfile Procfile --port $(PORT) $$processes
 
 test: $(VENV)/.dev-deps
 	@if [ -n "$$DATABASE_URL" ]; then \
