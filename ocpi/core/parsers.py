@@ -19,7 +19,7 @@ from rest_framework.parsers import BaseParser
 from rest_framework.renderers import BaseRenderer
 from rest_framework.request import Request
 
-from ocpi.core.errors import OcpiError
+from ocpi.core.errors import InvalidParameters, OcpiError
 
 
 class OcpiJSONParser(BaseParser):
@@ -40,11 +40,36 @@ class OcpiJSONParser(BaseParser):
         if not raw.strip():
             raise ParseError("the body is empty")
         try:
-            return msgspec.json.decode(raw)
+            data = msgspec.json.decode(raw)
         except msgspec.DecodeError as exc:
             raise ParseError(str(exc)) from None
         except RecursionError:
             raise ParseError("the JSON is nested too deeply") from None
+        if b"\\u0000" in raw:  # cheap to rule out; then find where (PostgreSQL text cannot hold NUL)
+            where = nul_path(data)
+            if where is not None:
+                raise InvalidParameters(f"{where or 'the body'}: text must not contain NUL (\\u0000)")
+        return data
+
+
+def nul_path(value: Any, path: str = "") -> str | None:
+    """The path of the first string (or key) holding a NUL character, else None."""
+    if isinstance(value, str):
+        return path if "\x00" in value else None
+    if isinstance(value, dict):
+        for key, item in value.items():
+            inner = f"{path}.{key}" if path else str(key)
+            if "\x00" in str(key):
+                return inner
+            found = nul_path(item, inner)
+            if found is not None:
+                return found
+    if isinstance(value, list):
+        for index, item in enumerate(value):
+            found = nul_path(item, f"{path}[{index}]")
+            if found is not None:
+                return found
+    return None
 
 
 class OcpiContentNegotiation(DefaultContentNegotiation):

@@ -14,7 +14,8 @@ from rest_framework.views import APIView
 
 from ocpi.core.authentication import caller_of
 from ocpi.core.envelope import OcpiResponse, envelope
-from ocpi.core.errors import ObjectNotFound
+from ocpi.core.errors import InvalidParameters, ObjectNotFound
+from ocpi.core.openapi import openapi_document
 from ocpi.core.pagination import page_headers, paginate, parse_page_request
 from ocpi.core.parsers import OcpiContentNegotiation
 from ocpi.core.ratelimit import rate_limit_check
@@ -47,6 +48,9 @@ class OcpiView(APIView):
 
     def initial(self, request: Request, *args: Any, **kwargs: Any) -> None:
         super().initial(request, *args, **kwargs)
+        for name, value in kwargs.items():  # URL parts end up in queries: PostgreSQL text cannot hold NUL
+            if isinstance(value, str) and "\x00" in value:
+                raise InvalidParameters(f"{name}: must not contain NUL (%00)")
         if self.rate_limit_scope and request.method in self.rate_limited_methods:
             caller = caller_of(request)
             if caller.partner_id is not None:
@@ -97,6 +101,13 @@ class NotFoundView(OcpiView):
     def initial(self, request: Request, *args: Any, **kwargs: Any) -> None:
         super().initial(request, *args, **kwargs)
         raise ObjectNotFound(f"No OCPI endpoint at {request._request.path_info}")
+
+
+def openapi_json(request: HttpRequest) -> HttpResponse:
+    """The OpenAPI document of our OCPI endpoints (public: it holds no data, only shapes)."""
+    if request.method not in ("GET", "HEAD"):
+        return _envelope_response(OcpiStatus.CLIENT_ERROR, "Method not allowed", 405)
+    return JsonResponse(openapi_document())
 
 
 # --- errors raised before a DRF view runs (DisallowedHost, a broken middleware) --------------

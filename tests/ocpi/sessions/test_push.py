@@ -167,3 +167,15 @@ def test_it_is_listed_in_the_version_details_with_cdrs(cpo, ocpi_server):
     endpoints = {e["identifier"]: e["url"] for e in cpo.call("GET", "").json()["data"]["endpoints"]}
     assert endpoints["sessions"] == f"{ocpi_server}/ocpi/emsp/2.1.1/sessions"
     assert endpoints["cdrs"] == f"{ocpi_server}/ocpi/emsp/2.1.1/cdrs"
+
+
+def test_a_nul_character_in_a_field_or_the_url_is_2001_naming_it_and_nothing_is_stored(cpo):
+    body = session()
+    body["location"]["name"] = "Station\u0000Square"
+    answer = cpo.call("PUT", URL, json=body)
+    assert (answer.status_code, answer.json()["status_code"]) == (400, 2001)
+    assert answer.json()["status_message"].startswith("location.name: text must not contain NUL")
+    answer = cpo.call("GET", "sessions/NL/CPO/10%001")
+    assert (answer.status_code, answer.json()["status_code"]) == (400, 2001)
+    assert answer.json()["status_message"] == "session_id: must not contain NUL (%00)"
+    assert not Session.objects.exists()
