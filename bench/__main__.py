@@ -33,6 +33,7 @@ BENCHMARKS: dict[str, Benchmark] = {
     "simulator": _module("bench.simulator"),
     "sync": _module("bench.sync"),
     "commands": _module("bench.commands"),
+    "billing": _module("bench.billing"),
 }
 
 

@@ -13,6 +13,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 from django.conf import settings
+from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 
@@ -45,13 +46,14 @@ def cdr_price(*, cdr_id: int) -> CdrPricing | None:
         return None
     fields = _verdict(source)
     now = timezone.now()
-    pricing, _ = CdrPricing.objects.update_or_create(
-        cdr_id=cdr_id,
-        defaults={**fields, "computed_at": now, "times_computed": F("times_computed") + 1},
-        create_defaults={**fields, "computed_at": now, "times_computed": 1},
-    )
-    pricing.refresh_from_db(fields=["times_computed"])
-    cdr_retail_price(source=source, pricing=pricing)
+    with transaction.atomic():  # the verdict and the driver's price together, in one commit
+        pricing, _ = CdrPricing.objects.update_or_create(
+            cdr_id=cdr_id,
+            defaults={**fields, "computed_at": now, "times_computed": F("times_computed") + 1},
+            create_defaults={**fields, "computed_at": now, "times_computed": 1},
+        )
+        pricing.refresh_from_db(fields=["times_computed"])
+        cdr_retail_price(source=source, pricing=pricing)
     return pricing
 
 
