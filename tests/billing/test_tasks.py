@@ -60,3 +60,48 @@ def test_a_cdr_whose_task_was_not_enqueued_is_priced_by_the_sweep(
     assert not CdrPricing.objects.exists()
     assert tasks.cdrs_price_missing.delay().get() == 1
     assert CdrPricing.objects.get().cdr_id == cdr_id
+
+
+def test_it_prices_every_cdr_of_a_pulled_page(eager, django_capture_on_commit_callbacks):
+    from ocpi.cdrs import schemas
+    from ocpi.cdrs.services import cdrs_receive_page
+    from ocpi.core.wire import convert
+
+    owner = partner()
+    publish(owner, two_euro_tariff())
+    page = [convert(cdr(cdr_id=f"P{i}"), schemas.CDR) for i in range(3)]
+    with django_capture_on_commit_callbacks(execute=True):
+        cdrs_receive_page(partner_id=owner.pk, country_code="NL", party_id="CPO", cdrs=page)
+    assert CdrPricing.objects.filter(flagged=False).count() == 3
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_workers_pricing_the_same_cdr_at_once_keep_one_row():
+    import threading
+
+    from django.db import connection
+
+    from billing import services
+
+    owner = partner()
+    publish(owner, two_euro_tariff())
+    cdr_id = receive(owner, cdr())
+    barrier, errors = threading.Barrier(4), []
+
+    def worker():
+        try:
+            barrier.wait()
+            services.cdr_price(cdr_id=cdr_id)
+        except Exception as exc:  # reported below
+            errors.append(exc)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=worker) for _ in range(4)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert errors == []
+    assert list(CdrPricing.objects.values_list("cdr_id", "times_computed")) == [(cdr_id, 4)]

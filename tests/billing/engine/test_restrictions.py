@@ -159,3 +159,15 @@ def test_it_falls_back_to_utc_with_a_warning_for_an_unknown_country():
     price = price_cdr(session, NIGHT)
     assert (price.time_zone, price.total) == ("UTC", Decimal("2.00"))  # 21:30-22:00 at 3, then 1
     assert price.warnings == ["no time zone for location.country 'XYZ': restrictions read in UTC"]
+
+
+def test_it_reads_an_alpha2_country_as_its_alpha3():
+    session = cdr([("2026-01-14T21:30:00Z", {"TIME": 1})], "2026-01-14T22:30:00Z", zone=None, country="BE")
+    assert price_cdr(session, NIGHT).time_zone == "Europe/Brussels"
+
+
+def test_it_derives_the_zone_from_the_country_when_the_given_one_is_unknown():
+    session = cdr([("2026-01-14T21:30:00Z", {"TIME": 1})], "2026-01-14T22:30:00Z", zone="Mars/Olympus", country="DEU")
+    price = price_cdr(session, NIGHT)
+    assert price.time_zone == "Europe/Berlin"
+    assert price.warnings == ["location.time_zone 'Mars/Olympus' is not an IANA zone; derived from the country"]
