@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from billing.engine import TariffError, parse_tariff, price_cdr
-from tests.billing.engine.makers import cdr, element, tariff
+from billing.engine import TariffError, parse_tariff
+from tests.billing.engine.makers import element, tariff
 
 
 @pytest.mark.parametrize(
@@ -37,27 +37,3 @@ def test_it_refuses_a_bad_tariff_naming_the_field(data, field):
 def test_it_reads_prices_as_decimals_from_their_text():
     parsed = parse_tariff(tariff(element(("ENERGY", 0.1, 1))))
     assert str(parsed.elements[0].components[0].price) == "0.1"
-
-
-def test_it_refuses_a_negative_volume_naming_the_period():
-    session = cdr([("2026-01-14T10:00:00Z", {"ENERGY": -1, "TIME": 1})], "2026-01-14T11:00:00Z")
-    with pytest.raises(TariffError, match=r"^charging_periods\[0\]\.dimensions\[0\]\.volume:"):
-        price_cdr(session, tariff(element(("ENERGY", 1, 1))))
-
-
-def test_it_refuses_periods_out_of_order():
-    session = cdr(
-        [("2026-01-14T10:00:00Z", {"TIME": 1}), ("2026-01-14T09:00:00Z", {"TIME": 1})], "2026-01-14T11:00:00Z"
-    )
-    with pytest.raises(TariffError, match=r"^charging_periods:"):
-        price_cdr(session, tariff(element(("TIME", 1, 1))))
-
-
-def test_it_prices_a_period_without_time_dimensions_by_its_wall_clock():
-    # 30 min with energy counts as charging; the next 15 min without energy as parking
-    session = cdr(
-        [("2026-01-14T10:00:00Z", {"ENERGY": 5}), ("2026-01-14T10:30:00Z", {})],
-        "2026-01-14T10:45:00Z",
-    )
-    price = price_cdr(session, tariff(element(("TIME", 2, 1), ("PARKING_TIME", 4, 1))))
-    assert {k: v["amount"] for k, v in price.dimension_totals().items()} == {"TIME": 1, "PARKING_TIME": 1}
