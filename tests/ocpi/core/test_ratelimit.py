@@ -53,6 +53,7 @@ def test_a_partner_factor_scales_its_limit(cpo):
     assert [put(cpo, n).status_code for n in range(11)] == [201] * 10 + [429]
 
 
+@pytest.mark.postgres  # parallel writes: SQLite would refuse some of them itself
 def test_a_burst_from_many_connections_gets_exactly_the_limit_through(cpo, limits):
     limits.OCPI_RATE_LIMITS = {"push": (10, 60)}
     with ThreadPoolExecutor(max_workers=8) as pool:
