@@ -130,7 +130,7 @@ def _sql(url: str, statement: str) -> Any:
     import psycopg
 
     with psycopg.connect(_libpq(url), autocommit=True) as connection:
-        cursor = connection.execute(statement)  # type: ignore[arg-type]
+        cursor = connection.execute(statement)
         row = cursor.fetchone() if cursor.description else None
     return row[0] if row else None
 

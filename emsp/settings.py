@@ -282,6 +282,9 @@ SYNC_LEASE_SECONDS = env_int("SYNC_LEASE_SECONDS", 300, minimum=1)
 # A pull of a large network takes minutes: its own limits, above the default task limits.
 SYNC_SOFT_TIME_LIMIT = env_int("SYNC_SOFT_TIME_LIMIT", 1800, minimum=1)
 SYNC_TIME_LIMIT = env_int("SYNC_TIME_LIMIT", 1900, minimum=2)
+# Small pages are written together: at least this many objects, or what this many seconds read.
+SYNC_BATCH_OBJECTS = env_int("SYNC_BATCH_OBJECTS", 1000, minimum=1)
+SYNC_BATCH_SECONDS: float = env_int("SYNC_BATCH_SECONDS", 1, minimum=0)
 
 # --- Billing (billing/) ---------------------------------------------------------------------
 # A CDR whose total_cost differs from our price by more than this (in its currency, excl. VAT)

@@ -7,9 +7,9 @@
 * Incremental runs ask ``date_from`` = the watermark of the last successful run (its start minus
   ``SYNC_OVERLAP_SECONDS``), so nothing changed during or between runs is missed; a failed or
   killed run leaves the watermark alone and the next run covers its window again.
-* Pages are read one at a time (``OcpiClient.iter_pages``) and each is written in one
-  transaction with the run's counters, through the module's page service (the same rules as a
-  push). Memory is O(page).
+* Pages are read one at a time (``OcpiClient.iter_pages``) and written in one transaction with
+  the run's counters, through the module's page service (the same rules as a push); small pages
+  are grouped into one write (``reading``). Memory is O(page).
 * One invalid object never fails its page: it is counted, reported with its id and error, and
   the rest of the page is written. A page the database refuses as a whole is written object by
   object, so only the objects at fault are refused.
@@ -144,7 +144,8 @@ def _pull(run: SyncRun, partner: Partner, puller: Puller, *, limit: int) -> None
 
 
 def _write_page(run: SyncRun, partner: Partner, puller: Puller, page: ReadPage) -> None:
-    """Write one validated page, with the run's counters and refused objects, in one transaction.
+    """Write one validated page (or batch of pages), with the run's counters and refused
+    objects, in one transaction.
     Should the database refuse the page, it is written again object by object, so that only the
     objects at fault are refused."""
     for ocpi_id, error in page.refused:
@@ -166,7 +167,7 @@ def _write_page(run: SyncRun, partner: Partner, puller: Puller, page: ReadPage) 
 def _page_done(run: SyncRun, page: ReadPage, counts: Counter[str]) -> None:
     if run.full:
         _remember_seen(run, [obj.id for obj in page.valid])
-    run.pages += 1
+    run.pages += page.pages
     _add(run, counts)
     run.heartbeat_at = timezone.now()
     run.save(update_fields=[*_COUNTERS, "errors", "heartbeat_at"])

@@ -83,6 +83,7 @@ def test_a_worker_killed_in_the_middle_of_a_run_leaves_the_watermark_and_the_nex
         **os.environ,
         "DJANGO_SETTINGS_MODULE": "emsp.settings",
         "OCPI_ALLOW_PRIVATE_URLS": "1",
+        "SYNC_BATCH_OBJECTS": "1",  # each page written on its own (default: grouped up to 1,000 objects)
         "DATABASE_URL": f"postgresql://{database['USER']}@{database['HOST']}:{database['PORT']}/{database['NAME']}",
     }
     command = [sys.executable, "manage.py", "partner_sync", "--partner", str(partner.pk), "--module", "locations"]
