@@ -113,7 +113,9 @@ def text(value: Decimal) -> str:
 
 def price_usage(tariff: Tariff, usage: Usage, zone: ZoneInfo) -> Price:
     """Price ``usage`` with ``tariff``, restrictions read in ``zone``."""
-    price = Price(tariff_id=tariff.id, currency=tariff.currency, time_zone=str(zone.key), warnings=list(usage.warnings))
+    price = Price(tariff_id=tariff.id, currency=tariff.currency, time_zone=str(zone.key))
+    if usage.energy_spread and _reads_energy(tariff):
+        price.warnings.append("no ENERGY in the charging periods: total_energy spread over the charging time")
     slices = segments(usage, tariff, zone)
     flat_due = True
     last: dict[str, tuple[Line, PriceComponent]] = {}
@@ -165,6 +167,17 @@ def price_usage(tariff: Tariff, usage: Usage, zone: ZoneInfo) -> Price:
                 )
             )
     return price
+
+
+def _reads_energy(tariff: Tariff) -> bool:
+    """Whether energy can change this tariff's price: an ENERGY component or a kWh/power limit."""
+    for element in tariff.elements:
+        r = element.restrictions
+        if element.component("ENERGY") is not None or any(
+            limit is not None for limit in (r.min_kwh, r.max_kwh, r.min_power, r.max_power)
+        ):
+            return True
+    return False
 
 
 def _volumes(segment: Segment) -> dict[str, Decimal]:

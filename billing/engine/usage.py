@@ -37,7 +37,7 @@ class Usage:
     start: datetime
     end: datetime
     periods: tuple[Period, ...]
-    warnings: tuple[str, ...] = ()
+    energy_spread: bool = False  # no period carried ENERGY: total_energy was spread over them
 
 
 def parse_datetime(value: Any, field: str) -> datetime:
@@ -53,7 +53,7 @@ def parse_datetime(value: Any, field: str) -> datetime:
 def usage_from_cdr(cdr: dict[str, Any]) -> Usage:
     """The usage a CDR JSON object reports. Periods without TIME or PARKING_TIME take their wall
     clock span as charging when they carry energy, else as parking; CDRs whose periods carry no
-    ENERGY at all get ``total_energy`` spread over the charging time (with a warning)."""
+    ENERGY at all get ``total_energy`` spread over the charging time (``energy_spread``)."""
     start = parse_datetime(cdr.get("start_date_time"), "start_date_time")
     end = parse_datetime(cdr.get("stop_date_time"), "stop_date_time")
     raw = cdr.get("charging_periods") or []
@@ -68,11 +68,10 @@ def usage_from_cdr(cdr: dict[str, Any]) -> Usage:
         _period(p, begin, finish, f"charging_periods[{i}]")
         for i, (p, begin, finish) in enumerate(zip(raw, starts, [*starts[1:], end], strict=True))
     ]
-    warnings: list[str] = []
-    if all(p.energy == 0 for p in periods) and cdr.get("total_energy"):
+    spread = all(p.energy == 0 for p in periods) and bool(cdr.get("total_energy"))
+    if spread:
         periods = _spread_energy(periods, decimal(cdr["total_energy"], "total_energy"))
-        warnings.append("no ENERGY in the charging periods: total_energy spread over the charging time")
-    return Usage(start=start, end=end, periods=tuple(periods), warnings=tuple(warnings))
+    return Usage(start=start, end=end, periods=tuple(periods), energy_spread=spread)
 
 
 def _period(data: dict[str, Any], start: datetime, end: datetime, path: str) -> Period:

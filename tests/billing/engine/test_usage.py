@@ -49,3 +49,9 @@ def test_it_refuses_a_period_that_starts_before_the_session():
     session["start_date_time"] = "2026-01-14T10:05:00Z"
     with pytest.raises(TariffError, match=r"^charging_periods: periods must run in order within the session"):
         price_cdr(session, tariff(element(("TIME", 1, 1))))
+
+
+def test_it_does_not_warn_of_spread_energy_when_the_tariff_never_reads_energy():
+    session = cdr([("2026-01-14T10:00:00Z", {"TIME": 1})], "2026-01-14T11:00:00Z")
+    session["total_energy"] = 10
+    assert price_cdr(session, tariff(element(("TIME", 2, 1)))).warnings == []
