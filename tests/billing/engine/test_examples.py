@@ -42,6 +42,19 @@ def test_it_prices_the_211_two_euro_per_hour_examples(name):
     assert total(session, example(name)) == Decimal("3.0000")
 
 
+def test_it_prices_the_211_put_example_although_it_lacks_last_updated():
+    # the examples README: the PUT body misses last_updated; the engine does not need it
+    session = cdr([(utc("2015-06-29 10:00"), {"TIME": 5101 / 3600})], utc("2015-06-29 11:25:01"))
+    assert total(session, example("2.1.1/tariffs_put_tariff_example.json")) == Decimal("3.0000")
+
+
+def test_it_prices_the_211_patch_example_applied_to_its_tariff():
+    # the PATCH replaces the elements: 2.50/h in 300 s steps; 5101 s -> 1.5 h = 3.75
+    patched = {**example("2.1.1/tariffs_put_tariff_example.json"), **example("2.1.1/tariffs_patch_tariff_example.json")}
+    session = cdr([(utc("2015-06-29 10:00"), {"TIME": 5101 / 3600})], utc("2015-06-29 11:25:01"))
+    assert total(session, patched) == Decimal("3.7500")
+
+
 def test_it_prices_the_211_free_of_charge_example_at_zero():
     session = cdr([(utc("2015-06-29 10:00"), {"ENERGY": 30, "TIME": 2})], utc("2015-06-29 12:00"))
     price = price_cdr(session, example("2.1.1/tariffs_tariff_example_free_of_charge.json"))
@@ -102,6 +115,8 @@ class TestThe211ComplexExample:
         ("tariff_9_025kwh_start.json", {"ENERGY": 12.345, "TIME": 1}, 60, "3.5863"),
         # 0.40 FLAT + 1.90/h in 300 s steps: 30 min = 0.95
         ("tariff_11_not_possible_alt_text.json", {"TIME": 0.5}, 30, "1.3500"),
+        # 2.00/h in 300 s steps: 50 min 1 s -> 55 min = 1.8333...
+        ("tariff_put_example.json", {"TIME": 3001 / 3600}, 3001 / 60, "1.8333"),
     ],
 )
 def test_it_prices_the_221_examples_211_can_express(name, dimensions, minutes, expected):
