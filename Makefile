@@ -49,6 +49,7 @@ test: $(VENV)/.dev-deps
 	DEBUG=0 SECURE_HTTPS=1 ALLOWED_HOSTS=emsp.example.com OCPI_BASE_URL=https://emsp.example.com \
 	  SECRET_KEY="$$($(BIN)/python -c 'import secrets; print(secrets.token_urlsafe(50))')" \
 	  $(BIN)/python manage.py check --deploy --fail-level WARNING
+	$(BIN)/python manage.py dependency_audit --requirements requirements-dev.txt
 	$(BIN)/pytest
 
 bench: $(VENV)/.dev-deps
