@@ -11,6 +11,7 @@ import hashlib
 import secrets
 from decimal import Decimal
 from pathlib import Path
+from typing import Any
 
 from emsp.env import (
     env_bool,
@@ -86,6 +87,14 @@ MIDDLEWARE = [
 
 ROOT_URLCONF = "emsp.urls"
 WSGI_APPLICATION = "emsp.wsgi.application"
+
+# The cache: Redis when REDIS_URL is set (shared by every worker: the admin login throttle),
+# else this process's memory.
+CACHES: dict[str, dict[str, Any]] = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+# Admin login throttle (emsp/login_throttle.py): failures per address or username per window.
+ADMIN_LOGIN_MAX_FAILURES = env_int("ADMIN_LOGIN_MAX_FAILURES", 5, minimum=1)
+ADMIN_LOGIN_WINDOW_SECONDS = env_int("ADMIN_LOGIN_WINDOW_SECONDS", 900, minimum=1)
+ADMIN_LOGIN_THROTTLE_PREFIX = "admin-login"
 
 TEMPLATES = [
     {
@@ -238,6 +247,12 @@ REST_FRAMEWORK = {
 # --- Celery -------------------------------------------------------------------------------
 CELERY_BROKER_URL = env_broker_url("CELERY_BROKER_URL", "filesystem://")
 REDIS_URL = env_str("REDIS_URL", CELERY_BROKER_URL if CELERY_BROKER_URL.startswith("redis") else "")
+if REDIS_URL:
+    CACHES["default"] = {
+        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "LOCATION": REDIS_URL,
+        "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 0.5},
+    }
 if CELERY_BROKER_URL.startswith("filesystem://"):
     _queue_dir = VAR_DIR / "celery" / "queue"
     _processed_dir = VAR_DIR / "celery" / "processed"
