@@ -1,5 +1,8 @@
 """Pulling a large CPO network (issue 6 item 6): the sync worker against the CPO simulator.
 
+"run s" is the pull itself (the SyncRun's start to end: pages read, validated and written, and
+removals settled); "process s" adds the worker process starting Django and ending.
+
 1. 40,000 locations / 100,000 EVSEs: a full pull at limit 1,000 (target < 15 s) and at limit 20
    (target < 45 s) into an empty database; a repeat with no changes (target < 10 s, zero rows
    rewritten); the worker's peak RSS (target < 150 MB).
@@ -20,6 +23,7 @@ import os
 import subprocess
 import sys
 import time
+from datetime import datetime
 from multiprocessing.connection import Connection
 from pathlib import Path
 from typing import Any
@@ -43,9 +47,10 @@ def run() -> None:
     url = _database_url(server, DATABASE)
     print(f"sync: full pulls of Locations by `manage.py partner_sync` (load average {_load()})")
     print(
-        "| data set | run | limit | pages | created | unchanged | rows rewritten | seconds | target s | peak RSS MB |"
+        "| data set | run | limit | pages | created | unchanged | rows rewritten | run s | process s | target s "
+        "| peak RSS MB |"
     )
-    print("| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |")
+    print("| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |")
     for label, locations, pulls in SETS:
         with _Simulator(locations) as cpo_url:
             for limit, target, rss_target in pulls:
@@ -61,11 +66,11 @@ def run() -> None:
 
 
 def _row(label: str, name: str, limit: int, result: dict[str, Any], *, target: float | None, rss: int) -> None:
-    verdict = "" if target is None else (" (meets)" if result["seconds"] < target else " (MISSES)")
+    verdict = "" if target is None else (" (meets)" if result["run_seconds"] < target else " (MISSES)")
     rss_verdict = " (meets)" if result["rss_mb"] < rss else " (MISSES)"
     print(
         f"| {label} | {name} | {limit} | {result['pages']} | {result['created']} | {result['unchanged']} "
-        f"| {result['rewritten']} | {result['seconds']:.1f} | {target or '—'}{verdict} "
+        f"| {result['rewritten']} | {result['run_seconds']:.1f} | {result['seconds']:.1f} | {target or '—'}{verdict} "
         f"| {result['rss_mb']:.0f} (< {rss}{rss_verdict}) |"
     )
 
@@ -87,7 +92,16 @@ def _pull(url: str, partner_id: int, limit: int) -> dict[str, Any]:
     assert result["status"] == "SUCCEEDED", result
     newer = f"WHERE xmin::text::bigint > {int(before)}"
     rewritten = sum(int(_sql(url, f"SELECT count(*) FROM {table} {newer}")) for table in TABLES)  # noqa: S608
-    return {**result, "seconds": seconds, "rss_mb": usage.ru_maxrss / 1024, "rewritten": rewritten}
+    run_seconds = (
+        datetime.fromisoformat(result["finished_at"]) - datetime.fromisoformat(result["started_at"])
+    ).total_seconds()
+    return {
+        **result,
+        "seconds": seconds,
+        "run_seconds": run_seconds,
+        "rss_mb": usage.ru_maxrss / 1024,
+        "rewritten": rewritten,
+    }
 
 
 def _partner(url: str, cpo_url: str) -> int:
