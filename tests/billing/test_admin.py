@@ -67,3 +67,14 @@ def test_it_lists_drivers_prices_with_their_parts(admin_client):
     assert "ann@example.com" in page
     assert "NL/CPO/CDR-1" in page
     assert admin_client.get("/admin/billing/cdrretail/add/").status_code == 403
+
+
+def test_it_shows_an_unpriceable_cdr_with_its_reason(admin_client):
+    owner = partner()
+    pricing = services.cdr_price(cdr_id=receive(owner, cdr(tariff_id="99")))
+    assert pricing is not None
+    response = admin_client.get(f"{CHANGELIST}{pricing.pk}/change/")
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "no tariff 99: none published at the session start, none carried" in page
+    assert "TIME 1.973" in page  # the CPO's side is shown even without ours
