@@ -6,7 +6,7 @@ from __future__ import annotations
 from decimal import ROUND_HALF_UP, Decimal
 
 from billing.engine import price_cdr
-from tests.billing.engine.makers import cdr, element, tariff, utc
+from tests.billing.engine.makers import cdr, element, example, tariff, utc
 
 NIGHT = tariff(
     element(("TIME", 1.00, 1), start_time="22:00", end_time="06:00"),
@@ -130,3 +130,10 @@ def test_it_starts_a_min_duration_fee_at_the_exact_limit():
     )
     # 1 h charging at 1.00; parking from the 2nd hour on: the first hour free, 12:00-12:30 at 10.00
     assert total(session, overstay) == Decimal("6.0000")
+
+
+def test_it_takes_max_power_as_exclusive_at_the_exact_limit():
+    # 2.2.1 max_power example: below 16 kW 0.20, below 32 kW 0.35; exactly 16 kW is the 0.35 band
+    session = cdr([("2018-12-05T10:00:00Z", {"ENERGY": 16, "TIME": 1})], "2018-12-05T11:00:00Z")
+    price = price_cdr(session, example("2.2.1/tariffrestriction_example_max_power.json"))
+    assert (price.lines[0].element, price.total) == (1, Decimal("5.60"))
