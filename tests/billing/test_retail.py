@@ -5,6 +5,8 @@ from __future__ import annotations
 from decimal import Decimal
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from billing.retail import Plan, RetailError, minor_unit, retail_price, round_money, vat_rate
 
@@ -59,3 +61,25 @@ def test_it_knows_the_standard_vat_rates_and_takes_overrides():
     assert vat_rate("US", {"US": D(0)}) == D(0)
     with pytest.raises(RetailError, match="no VAT rate for billing country 'US'"):
         vat_rate("US")
+
+
+@given(
+    base=st.decimals(min_value=-1000, max_value=1000, places=4),
+    energy=st.decimals(min_value=0, max_value=200, places=3),
+    percent=st.decimals(min_value=0, max_value=50, places=2),
+    fee=st.decimals(min_value=0, max_value=5, places=2),
+    per_kwh=st.decimals(min_value=0, max_value=1, places=4),
+    vat=st.sampled_from([D(0), D("8.1"), D(19), D(21), D("25.5")]),
+    currency=st.sampled_from(["EUR", "JPY", "BHD"]),
+)
+def test_its_parts_always_add_up_in_whole_minor_units(base, energy, percent, fee, per_kwh, vat, currency):  # noqa: PLR0917
+    price = retail_price(
+        base=base, energy_kwh=energy, currency=currency, plan=plan(percent, fee, per_kwh, currency), vat_percent=vat
+    )
+    unit = minor_unit(currency)
+    assert price.base + price.markup == price.net
+    assert price.net + price.vat == price.total
+    assert all(amount % unit == 0 for amount in (price.base, price.markup, price.net, price.vat, price.total))
+    if base >= 0:
+        assert price.markup >= 0
+        assert price.total >= price.net >= price.base
