@@ -34,6 +34,7 @@ class CdrPricingAdmin(ReadOnly, admin.ModelAdmin):
         ("Totals (excl. VAT)", {"fields": ("currency", "cpo_total", "expected_total", "difference", "tolerance")}),
         ("Tariff", {"fields": ("tariff_id", "tariff_source", "tariff_revision", "warning_list")}),
         ("Side by side", {"fields": ("side_by_side", "our_lines")}),
+        ("Driver's price", {"fields": ("retail",)}),
         ("Our breakdown as stored", {"fields": ("breakdown_json",), "classes": ("collapse",)}),
     )
 
@@ -107,6 +108,16 @@ class CdrPricingAdmin(ReadOnly, admin.ModelAdmin):
             "<th>price</th><th>amount</th></tr>{}</table>",
             rows,
         )
+
+    @admin.display(description="what we charge the driver")
+    def retail(self, pricing: CdrPricing) -> SafeString:
+        row = CdrRetail.objects.filter(cdr_id=pricing.cdr_id).select_related("customer").first()
+        if row is None or row.total is None:
+            return format_html("{}", row.problem if row is not None else "—")
+        return format_html(
+            "{}: {} base + {} markup = {} net + {} VAT ({} %) = <b>{} {}</b>",
+            row.customer, row.base, row.markup, row.net, row.vat, row.vat_rate, row.total, row.currency,
+        )  # fmt: skip
 
     @admin.display(description="breakdown")
     def breakdown_json(self, pricing: CdrPricing) -> SafeString:

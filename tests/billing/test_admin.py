@@ -67,6 +67,10 @@ def test_it_lists_drivers_prices_with_their_parts(admin_client):
     assert "ann@example.com" in page
     assert "NL/CPO/CDR-1" in page
     assert admin_client.get("/admin/billing/cdrretail/add/").status_code == 403
+    pricing = CdrPricing.objects.get()
+    detail = admin_client.get(f"{CHANGELIST}{pricing.pk}/change/").content.decode()
+    # 4.00 + 10 % + 0.35 fee (the makers' plan) = 4.7500 net, 21 % VAT 0.9975 -> 1.00: 5.75
+    assert "4.0000 base + 0.7500 markup = 4.7500 net + 1.0000 VAT (21.00 %) = <b>5.7500 EUR</b>" in detail
 
 
 def test_it_shows_an_unpriceable_cdr_with_its_reason(admin_client):
