@@ -13,16 +13,17 @@ from django.http import HttpRequest
 
 from customers import services
 from customers.models import Customer, PricingPlan
+from ocpi.core.audit import Audited
 
 
 @admin.register(PricingPlan)
-class PricingPlanAdmin(admin.ModelAdmin):
+class PricingPlanAdmin(Audited, admin.ModelAdmin):
     list_display = ("name", "markup_percent", "fee_per_session", "price_per_kwh", "currency")
     search_fields = ("name",)
 
 
 @admin.register(Customer)
-class CustomerAdmin(admin.ModelAdmin):
+class CustomerAdmin(Audited, admin.ModelAdmin):
     list_display = ("name", "email", "contract_id", "status", "has_credit", "valid_until", "billing_country")
     list_filter = ("status", "has_credit", "billing_country", "pricing_plan")
     search_fields = ("name", "email", "contract_id")

@@ -71,6 +71,7 @@ INSTALLED_APPS = [
     "ocpi.commands",
     "sync",
     "billing",
+    "console",
 ]
 
 MIDDLEWARE = [

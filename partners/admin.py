@@ -19,6 +19,7 @@ from django.utils.decorators import method_decorator
 from django.utils.html import format_html
 from django.views.decorators.debug import sensitive_post_parameters
 
+from ocpi.core.audit import Audited, audit
 from ocpi.core.errors import OcpiError
 from partners import services
 from partners.models import Partner
@@ -35,7 +36,7 @@ class RegisterForm(forms.Form):
 
 
 @admin.register(Partner)
-class PartnerAdmin(admin.ModelAdmin):
+class PartnerAdmin(Audited, admin.ModelAdmin):
     list_display = ("name", "party", "status", "version", "modules", "last_inbound_at", "last_outbound_at", "traffic")
     list_filter = ("status", "role", "initiated_by_us")
     search_fields = ("name", "country_code", "party_id")
@@ -91,6 +92,7 @@ class PartnerAdmin(admin.ModelAdmin):
         context = self._context(request, form, title="Invite a CPO")
         if request.method == "POST" and form.is_valid():
             invitation = services.partner_invite(name=form.cleaned_data["name"])
+            audit(actor=request.user, action="partners.partner.invite", obj=invitation.partner, before=None, after=None)
             # Token A is shown on this page only: it is stored hashed and cannot be shown again.
             context.update(invitation=invitation, form=None)
         return TemplateResponse(request, "admin/partners/partner/invite.html", context)
@@ -109,26 +111,35 @@ class PartnerAdmin(admin.ModelAdmin):
             except OcpiError as exc:
                 form.add_error(None, f"Registration failed ({int(exc.status)}): {exc.message}")
             else:
+                audit(actor=request.user, action="partners.partner.register", obj=partner, before=None, after=None)
                 self.message_user(request, f"Registered with {partner} over OCPI {partner.version}.")
                 return HttpResponseRedirect(reverse("admin:partners_partner_change", args=[partner.pk]))
         return TemplateResponse(
             request, "admin/partners/partner/register.html", self._context(request, form, title="Register with a CPO")
         )
 
-    @admin.action(description="Update credentials with the selected partners (PUT, new tokens)")
+    def has_manage_registration_permission(self, request: HttpRequest) -> bool:
+        return request.user.has_perm("partners.manage_registration")  # the Partner manager role's
+
+    @admin.action(
+        description="Update credentials with the selected partners (PUT, new tokens)",
+        permissions=["manage_registration"],
+    )
     def update_credentials(self, request: HttpRequest, queryset: QuerySet[Partner]) -> None:
         self._each(request, queryset, services.partner_update, "Credentials updated with")
 
-    @admin.action(description="Unregister from the selected partners (DELETE)")
+    @admin.action(description="Unregister from the selected partners (DELETE)", permissions=["manage_registration"])
     def unregister(self, request: HttpRequest, queryset: QuerySet[Partner]) -> None:
         self._each(request, queryset, services.partner_unregister, "Unregistered from")
 
-    @admin.action(description="Suspend: refuse their requests and stop calling them")
+    @admin.action(
+        description="Suspend: refuse their requests and stop calling them", permissions=["manage_registration"]
+    )
     def suspend(self, request: HttpRequest, queryset: QuerySet[Partner]) -> None:
         count = sum(services.partner_suspend(partner=partner) for partner in queryset)
         self.message_user(request, f"Suspended {count} partner(s).")
 
-    @admin.action(description="Resume suspended partners")
+    @admin.action(description="Resume suspended partners", permissions=["manage_registration"])
     def resume(self, request: HttpRequest, queryset: QuerySet[Partner]) -> None:
         count = sum(services.partner_resume(partner=partner) for partner in queryset)
         self.message_user(request, f"Resumed {count} partner(s).")
@@ -146,5 +157,5 @@ class PartnerAdmin(admin.ModelAdmin):
         return {**self.admin_site.each_context(request), "opts": self.model._meta, "title": title, "form": form}
 
     def _require_change(self, request: HttpRequest) -> None:
-        if not self.has_change_permission(request):
+        if not self.has_manage_registration_permission(request):
             raise PermissionDenied

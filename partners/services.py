@@ -33,6 +33,7 @@ from ocpi.core.views import versions_url
 from ocpi.core.wire import convert, to_builtins
 from partners.models import Partner
 from partners.schemas import BusinessDetails, Credentials, Version, VersionDetails
+from partners.signals import credentials_changed
 from partners.tokens import decrypt_token, encrypt_token, new_token, token_hash
 
 logger = logging.getLogger(__name__)
@@ -137,6 +138,7 @@ def partner_invite(*, name: str) -> Invitation:
     """A pending partner and its token A, to be handed over out of band with our versions URL."""
     token = new_token()
     partner = Partner.objects.create(name=name, registration_token_hash=token_hash(token))
+    _announce(partner, "invite", None)
     return Invitation(partner=partner, token=token, versions_url=versions_url())
 
 
@@ -193,6 +195,7 @@ def _locked(partner_id: int) -> Iterator[Partner]:
 
 def _store_registration(partner: Partner, theirs: Credentials, discovery: Discovery, *, access_token: str) -> None:
     _ensure_party_free(theirs, exclude=partner)
+    before = registration_view(partner)
     partner.country_code = theirs.country_code.upper()
     partner.party_id = theirs.party_id.upper()
     partner.business_details = to_builtins(theirs.business_details)
@@ -207,6 +210,7 @@ def _store_registration(partner: Partner, theirs: Credentials, discovery: Discov
     partner.registered_at = partner.registered_at or timezone.now()
     partner.last_outbound_at = timezone.now()
     partner.save()
+    _announce(partner, "register" if before["status"] != Partner.Status.REGISTERED else "update", before)
 
 
 def _ensure_party_free(theirs: Credentials, *, exclude: Partner) -> None:
@@ -228,12 +232,38 @@ def _ensure_same_party(partner: Partner, theirs: Credentials) -> None:
 
 
 def _end(partner: Partner) -> None:
+    before = registration_view(partner)
     partner.status = Partner.Status.UNREGISTERED
     partner.access_token_hash = ""
     partner.registration_token_hash = ""
     partner.pending_access_token_hash = ""
     partner.their_token_encrypted = ""
     partner.save()
+    _announce(partner, "unregister", before)
+
+
+def registration_view(partner: Partner) -> dict[str, object]:
+    """A partner's registration for the audit trail: tokens only as fingerprints (8 hex digits
+    of their SHA-256), so a change shows without the trail holding a usable secret."""
+    theirs = token_hash(decrypt_token(partner.their_token_encrypted))[:8] if partner.their_token_encrypted else ""
+    return {
+        "status": partner.status,
+        "country_code": partner.country_code,
+        "party_id": partner.party_id,
+        "versions_url": partner.versions_url,
+        "version": partner.version,
+        "endpoints": dict(partner.endpoints or {}),
+        "token_a_or_b": partner.registration_token_hash[:8],
+        "token_c_or_b": partner.access_token_hash[:8],
+        "pending_token_b": partner.pending_access_token_hash[:8],
+        "their_token": theirs,
+    }
+
+
+def _announce(partner: Partner, action: str, before: dict[str, object] | None) -> None:
+    credentials_changed.send(
+        sender=Partner, partner=partner, action=action, before=before, after=registration_view(partner)
+    )
 
 
 def partner_suspend(*, partner: Partner) -> bool:

@@ -14,6 +14,7 @@ from django.utils.safestring import SafeString
 
 from ocpi.cdrs import services
 from ocpi.cdrs.models import Cdr, CdrConflict
+from ocpi.core.audit import Audited
 from ocpi.core.console import ReadOnly as ReadOnlyMixin
 from ocpi.core.console import json_block, periods_table
 
@@ -105,7 +106,7 @@ class ReviewedFilter(admin.SimpleListFilter):
 
 
 @admin.register(CdrConflict)
-class CdrConflictAdmin(ReadOnly):
+class CdrConflictAdmin(Audited, ReadOnly):
     list_display = ("cdr", "partner", "received_at", "last_received_at", "times_received", "reviewed_at")
     list_filter = (ReviewedFilter, "cdr__partner", "received_at")
     search_fields = ("cdr__ocpi_id", "cdr__auth_id")

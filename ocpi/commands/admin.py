@@ -23,6 +23,7 @@ from django.utils.safestring import SafeString
 
 from ocpi.commands import services
 from ocpi.commands.models import Command
+from ocpi.core.audit import audit, snapshot
 from ocpi.core.console import ReadOnly, json_block
 from partners.models import Partner
 
@@ -144,6 +145,13 @@ class CommandAdmin(ReadOnly, admin.ModelAdmin):
                 field, _, message = str(exc).partition(": ")
                 form.add_error(field if field in form.fields else None, message if field in form.fields else str(exc))
             else:
+                audit(
+                    actor=request.user,
+                    action=f"ocpi_commands.{command.type}",
+                    obj=command,
+                    before=None,
+                    after=snapshot(command),
+                )
                 level = messages.ERROR if command.is_final and not command.succeeded else messages.SUCCESS
                 self.message_user(request, _said(command), level=level)
                 return HttpResponseRedirect(reverse("admin:ocpi_commands_command_change", args=[command.pk]))

@@ -11,10 +11,6 @@ class CommandsConfig(AppConfig):
 
     def ready(self) -> None:
         # Imports wait until apps are ready (models, registry).
-        from django.db.models.signals import post_migrate  # noqa: PLC0415
-
-        from ocpi.commands.services import support_group_ensure  # noqa: PLC0415
         from ocpi.core.registry import ModuleSpec, registry  # noqa: PLC0415
 
         registry.register(ModuleSpec(identifier="commands", version="2.1.1", urls="ocpi.commands.urls"))
-        post_migrate.connect(support_group_ensure, sender=self, dispatch_uid="ocpi_commands.support_group")

@@ -17,6 +17,7 @@ from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.utils import timezone
 
+from ocpi.core.audit import Audited
 from ocpi.core.console import ReadOnly
 from ocpi.tokens import outbox, services
 from ocpi.tokens.models import AuthorizationDecision, Token, TokenPush
@@ -48,7 +49,7 @@ class TokenForm(forms.ModelForm):
 
 
 @admin.register(Token)
-class TokenAdmin(admin.ModelAdmin):
+class TokenAdmin(Audited, admin.ModelAdmin):
     form = TokenForm
     list_display = (
         "uid", "type", "auth_id", "visual_number", "customer", "customer_status", "valid", "whitelist",
@@ -87,7 +88,10 @@ class TokenAdmin(admin.ModelAdmin):
     def block(self, request: HttpRequest, queryset: QuerySet[Token]) -> None:
         self._each(request, queryset, services.token_block, "Blocked")
 
-    @admin.action(description="Unblock the selected tokens")
+    def has_unblock_permission(self, request: HttpRequest) -> bool:
+        return request.user.has_perm("ocpi_tokens.unblock_token")  # the Support role's (console/roles.py)
+
+    @admin.action(description="Unblock the selected tokens", permissions=["unblock"])
     def unblock(self, request: HttpRequest, queryset: QuerySet[Token]) -> None:
         self._each(request, queryset, services.token_unblock, "Unblocked")
 
@@ -120,7 +124,7 @@ class AuthorizationDecisionAdmin(ReadOnly, admin.ModelAdmin):
 
 
 @admin.register(TokenPush)
-class TokenPushAdmin(ReadOnly, admin.ModelAdmin):
+class TokenPushAdmin(Audited, ReadOnly, admin.ModelAdmin):
     """The token distribution outbox: what each CPO still has to receive, and what failed."""
 
     list_display = ("token", "partner", "method", "state", "attempts", "next_attempt_at", "changed_at", "sent_at")

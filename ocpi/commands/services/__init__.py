@@ -22,7 +22,6 @@ from ocpi.commands.services.upkeep import (
     command_time_out,
     commands_link_sessions,
     commands_time_out,
-    support_group_ensure,
 )
 
 __all__ = [
@@ -41,5 +40,4 @@ __all__ = [
     "commands_time_out",
     "record_failure",
     "record_response",
-    "support_group_ensure",
 ]

@@ -1,10 +1,10 @@
-"""Upkeep of commands: TIMEOUT for those past their deadline, linking a START_SESSION to the
-session the CPO pushes for it, and the Support group's permissions."""
+"""Upkeep of commands: TIMEOUT for those past their deadline, and linking a START_SESSION to the
+session the CPO pushes for it. (The Support group that may send and unlock is one of the roles
+console/roles.py defines.)"""
 
 from __future__ import annotations
 
 from datetime import datetime, timedelta
-from typing import Any
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
@@ -91,13 +91,3 @@ def commands_link_sessions(*, now: datetime | None = None) -> int:
         type=CommandType.START_SESSION, session__isnull=True, requested_at__gte=now - LINK_HORIZON
     ).order_by("requested_at", "pk")
     return sum(command_link_session(command=command) for command in waiting)
-
-
-def support_group_ensure(**kwargs: Any) -> None:
-    """After migrate: the "Support" group may see commands, send them, and unlock connectors
-    (reference §4.6.1: UNLOCK_CONNECTOR is for help-desk operators only)."""
-    from django.contrib.auth.models import Group, Permission  # noqa: PLC0415 (after apps are ready)
-
-    group, _ = Group.objects.get_or_create(name="Support")
-    codenames = ("view_command", "send_command", "unlock_connector")
-    group.permissions.add(*Permission.objects.filter(content_type__app_label="ocpi_commands", codename__in=codenames))
