@@ -226,6 +226,11 @@ OCPI_RATE_LIMIT_PREFIX = env_str("OCPI_RATE_LIMIT_PREFIX", "ocpi:rate")
 # and the first retry delay in seconds (doubling, with jitter, up to an hour).
 OCPI_TOKEN_PUSH_MAX_ATTEMPTS = env_int("OCPI_TOKEN_PUSH_MAX_ATTEMPTS", 8, minimum=1)
 OCPI_TOKEN_PUSH_BACKOFF_SECONDS = env_int("OCPI_TOKEN_PUSH_BACKOFF_SECONDS", 30, minimum=0)
+# How long a sender holds the pushes it took: longer than a batch of calls can take. A worker
+# killed mid-batch leaves them to be sent again after it.
+OCPI_TOKEN_PUSH_LEASE_SECONDS = env_int("OCPI_TOKEN_PUSH_LEASE_SECONDS", 600, minimum=1)
+# Every this many seconds, the sweep sends what is due (retries, anything a broker outage held back).
+TOKEN_PUSH_SWEEP_SECONDS = float(env_int("OCPI_TOKEN_PUSH_SWEEP_SECONDS", 30, minimum=1))
 OCPI_CLIENT_CONNECT_TIMEOUT = env_int("OCPI_CLIENT_CONNECT_TIMEOUT", 5, minimum=1)
 OCPI_CLIENT_READ_TIMEOUT = env_int("OCPI_CLIENT_READ_TIMEOUT", 30, minimum=1)
 OCPI_CLIENT_MAX_RETRIES = env_int("OCPI_CLIENT_MAX_RETRIES", 4, minimum=0)
@@ -280,7 +285,7 @@ CELERY_TIMEZONE = "UTC"
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 CELERY_BEAT_SCHEDULE = {
     "ocpi-journal-prune": {"task": "ocpi.core.tasks.journal_prune", "schedule": 3600.0},
-    "ocpi-tokens-push-sweep": {"task": "ocpi.tokens.tasks.tokens_push_sweep", "schedule": 30.0},
+    "ocpi-tokens-push-sweep": {"task": "ocpi.tokens.tasks.tokens_push_sweep", "schedule": TOKEN_PUSH_SWEEP_SECONDS},
     "ocpi-tokens-expire-due": {"task": "ocpi.tokens.tasks.tokens_expire_due", "schedule": 300.0},
     "ocpi-tokens-decisions-prune": {"task": "ocpi.tokens.tasks.decisions_prune", "schedule": 3600.0},
     "ocpi-commands-sweep": {"task": "ocpi.commands.tasks.commands_sweep", "schedule": 15.0},

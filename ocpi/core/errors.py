@@ -11,7 +11,7 @@ import logging
 from typing import Any
 
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
-from django.db import connections
+from django.db import InterfaceError, OperationalError, connections
 from django.http import Http404
 from rest_framework import exceptions as drf
 from rest_framework.response import Response
@@ -74,6 +74,9 @@ class MethodNotAllowed(OcpiError):
     http_status = 405
 
 
+DATABASE_RETRY_AFTER_SECONDS = 5
+
+
 def exception_handler(exc: Exception, context: dict[str, Any]) -> Response:
     """DRF ``EXCEPTION_HANDLER``: every exception raised in an OCPI view ends here."""
     _set_rollback()
@@ -85,6 +88,14 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response:
         return OcpiResponse(status=OcpiStatus.CLIENT_ERROR, message="Forbidden", http_status=403)
     if isinstance(exc, drf.APIException):
         return _drf_response(exc)
+    if isinstance(exc, OperationalError | InterfaceError):
+        # The database is down or restarting: say so, and when to try again (a CPO retries a
+        # 503), instead of a bare 500. The connection is replaced on the next request.
+        logger.warning("Database unavailable in OCPI view: %s", exc)
+        return OcpiResponse(
+            status=OcpiStatus.SERVER_ERROR, message="Temporarily unavailable: try again shortly",
+            http_status=503, headers={"Retry-After": str(DATABASE_RETRY_AFTER_SECONDS)},
+        )  # fmt: skip
     view = context.get("view")
     logger.exception("Unhandled error in OCPI view %s", type(view).__name__ if view else "?")
     return OcpiResponse(status=OcpiStatus.SERVER_ERROR, message="Internal server error")

@@ -43,7 +43,6 @@ from partners.services import partner_client
 log = logging.getLogger(__name__)
 
 TOKENS = "tokens"  # the module identifier in a partner's endpoints
-LEASE = timedelta(minutes=10)  # longer than a batch of calls can take (each is bounded by the client)
 BATCH = 100
 MAX_BACKOFF_SECONDS = 3600
 _RECORDED_STATUSES = (Partner.Status.REGISTERED, Partner.Status.SUSPENDED)  # suspended: kept for resume
@@ -239,7 +238,8 @@ def _claim(partner_id: int, limit: int) -> list[TokenPush]:
             .filter(_due(now), partner_id=partner_id)
             .order_by("next_attempt_at", "id")[:limit]
         )
-        TokenPush.objects.filter(pk__in=[row.pk for row in rows]).update(leased_until=now + LEASE)
+        lease = timedelta(seconds=settings.OCPI_TOKEN_PUSH_LEASE_SECONDS)
+        TokenPush.objects.filter(pk__in=[row.pk for row in rows]).update(leased_until=now + lease)
     return rows
 
 
