@@ -9,10 +9,11 @@ removals settled); "process s" adds the worker process starting Django and endin
 2. 400,000 locations / 1,000,000 EVSEs: a full pull at limit 1,000; peak RSS (target < 200 MB).
 
 The worker is ``manage.py partner_sync`` in its own process (its peak RSS is read with
-``wait4``); the simulator runs in another process; the database is PostgreSQL (``DATABASE_URL``
-names the server; the benchmark creates and drops its own database, ``BENCH_SYNC_DATABASE``,
-default ``emsp_bench_sync``). "Rows rewritten" counts Location, EVSE and connector rows whose
-``xmin`` is newer than the transaction id taken before the run.
+``wait4``); the simulator runs in another process; the database is PostgreSQL
+(``BENCH_DATABASE_URL``, else ``DATABASE_URL``, names the server; the benchmark creates and
+drops its own database, ``BENCH_SYNC_DATABASE``, default ``emsp_bench_sync``). "Rows
+rewritten" counts Location, EVSE and connector rows whose ``xmin`` is newer than the
+transaction id taken before the run.
 """
 
 from __future__ import annotations
@@ -40,9 +41,9 @@ TABLES = ("ocpi_locations_location", "ocpi_locations_evse", "ocpi_locations_conn
 
 
 def run() -> None:
-    server = os.environ.get("DATABASE_URL", "")
+    server = os.environ.get("BENCH_DATABASE_URL") or os.environ.get("DATABASE_URL", "")
     if not server.startswith(("postgres://", "postgresql://")):
-        print("sync: skipped (set DATABASE_URL=postgresql://… : the benchmark needs PostgreSQL)")
+        print("sync: skipped (set BENCH_DATABASE_URL=postgresql://… : the benchmark needs PostgreSQL)")
         return
     url = _database_url(server, DATABASE)
     print(f"sync: full pulls of Locations by `manage.py partner_sync` (load average {_load()})")
