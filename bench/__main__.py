@@ -34,6 +34,7 @@ BENCHMARKS: dict[str, Benchmark] = {
     "sync": _module("bench.sync"),
     "commands": _module("bench.commands"),
     "billing": _module("bench.billing"),
+    "console": _module("bench.console"),
 }
 
 

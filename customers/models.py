@@ -90,6 +90,7 @@ class Customer(models.Model):
 
     class Meta:
         ordering = ["name", "id"]
+        indexes = [models.Index(fields=["name", "id"], name="customer_name_id")]  # the console list's order
 
     def __str__(self) -> str:
         return f"{self.name} <{self.email}>"

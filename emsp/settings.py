@@ -307,6 +307,13 @@ SYNC_TIME_LIMIT = env_int("SYNC_TIME_LIMIT", 1900, minimum=2)
 SYNC_BATCH_OBJECTS = env_int("SYNC_BATCH_OBJECTS", 1000, minimum=1)
 SYNC_BATCH_SECONDS: float = env_int("SYNC_BATCH_SECONDS", 1, minimum=0)
 
+# --- Staff console (console/) -----------------------------------------------------------------
+# The locations map's tiles ({s}, {z}, {x}, {y} as Leaflet reads them) and the credit they require.
+CONSOLE_MAP_TILE_URL = env_str("CONSOLE_MAP_TILE_URL", "https://tile.openstreetmap.org/{z}/{x}/{y}.png")
+CONSOLE_MAP_TILE_ATTRIBUTION = env_str(
+    "CONSOLE_MAP_TILE_ATTRIBUTION", '&copy; <a href="https://www.openstreetmap.org/copyright">OpenStreetMap</a>'
+)
+
 # --- Billing (billing/) ---------------------------------------------------------------------
 # A CDR whose total_cost differs from our price by more than this (in its currency, excl. VAT)
 # is flagged for review.

@@ -14,6 +14,7 @@ handler500 = "ocpi.core.views.server_error"
 
 urlpatterns = [
     path("admin/login/", throttled_login, name="admin-login-throttled"),
+    path("admin/", include("console.urls")),  # the dashboard (the admin's front page) and the map
     path("admin/", admin.site.urls),
     path("ocpi/", include("ocpi.core.urls")),
     path("healthz", healthz, name="healthz"),

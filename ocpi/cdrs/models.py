@@ -60,7 +60,10 @@ class Cdr(models.Model):
                 fields=["partner", "country_code", "party_id", "ocpi_id_ci"], name="cdr_unique_per_party"
             ),
         ]
-        indexes = [models.Index(fields=["partner", "start_date_time"], name="cdr_partner_start")]
+        indexes = [
+            models.Index(fields=["partner", "start_date_time"], name="cdr_partner_start"),
+            models.Index(fields=["start_date_time", "id"], name="cdr_start_id"),  # the console list's order
+        ]
         ordering = ["-start_date_time", "-id"]
 
     def __str__(self) -> str:

@@ -60,7 +60,13 @@ class Session(models.Model):
                 fields=["partner", "country_code", "party_id", "ocpi_id"], name="session_unique_per_party"
             ),
         ]
-        indexes = [models.Index(fields=["partner", "last_updated"], name="session_partner_updated")]
+        indexes = [
+            models.Index(fields=["partner", "last_updated"], name="session_partner_updated"),
+            # The console: its list in the default order, and the dashboard's day and month counts.
+            models.Index(fields=["start_datetime", "id"], name="session_start_id"),
+            # The dashboard's "charging now": few rows of a large table.
+            models.Index(fields=["status"], condition=models.Q(status="ACTIVE"), name="session_active"),
+        ]
         ordering = ["-start_datetime", "-id"]
 
     def __str__(self) -> str:
