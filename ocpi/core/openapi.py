@@ -36,11 +36,15 @@ PATH_PARAMETERS: dict[str, JsonSchema] = {
     "token_uid": {"type": "string", "minLength": 1, "maxLength": 36},
 }
 
+# An empty parameter counts as not given (``?date_from=`` is common in clients' templates).
+_EMPTY: JsonSchema = {"type": "string", "maxLength": 0}
 PAGE_PARAMETERS: list[JsonSchema] = [
-    {"name": "offset", "in": "query", "schema": {"type": "integer", "minimum": 0}},
-    {"name": "limit", "in": "query", "schema": {"type": "integer", "minimum": 1}},
-    {"name": "date_from", "in": "query", "schema": {"type": "string", "format": "date-time"}},
-    {"name": "date_to", "in": "query", "schema": {"type": "string", "format": "date-time"}},
+    {"name": "offset", "in": "query", "schema": {"anyOf": [{"type": "integer", "minimum": 0}, _EMPTY]}},
+    {"name": "limit", "in": "query", "schema": {"anyOf": [{"type": "integer", "minimum": 1}, _EMPTY]}},
+    # A DateTime, read more leniently than RFC 3339 (with or without Z, an offset, a fraction);
+    # anything else is answered 400/2001 naming the parameter.
+    {"name": "date_from", "in": "query", "schema": {"type": "string"}, "description": "DateTime, inclusive"},
+    {"name": "date_to", "in": "query", "schema": {"type": "string"}, "description": "DateTime, exclusive"},
 ]
 
 _ERRORS = {

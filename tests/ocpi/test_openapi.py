@@ -48,7 +48,9 @@ def test_every_operation_answers_as_documented_and_never_5xx(ocpi_server, cpo, m
 
         @given(case=operation.as_strategy(generation_mode=mode))
         @hypothesis_settings(
-            max_examples=EXAMPLES, deadline=None, database=None,
+            # Derandomized: the same examples on every run, so CI never fails by chance; explore
+            # with other seeds by setting derandomize=False locally.
+            max_examples=EXAMPLES, deadline=None, database=None, derandomize=True,
             suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much],
         )  # fmt: skip
         def call(case):
