@@ -68,8 +68,14 @@ def _measure(env: dict[str, str]) -> str:
     import django
 
     django.setup()
+    from django.test.utils import override_settings
+
     loaded = _load()
-    return _table(loaded, [_page(name, url) for name, url in PAGES])
+    # Pages render without collectstatic: plain static URLs, as in development.
+    plain = {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}
+    with override_settings(STORAGES={"default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+                                     "staticfiles": plain}):  # fmt: skip
+        return _table(loaded, [_page(name, url) for name, url in PAGES])
 
 
 def _load() -> str:

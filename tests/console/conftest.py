@@ -8,6 +8,9 @@ import pytest
 from django.contrib.auth.models import Group, User
 from django.test import Client
 
+# The CPO simulator registered with our live server, as the commands tests use it.
+from tests.ocpi.commands.conftest import cpo_sim  # noqa: F401
+
 
 @pytest.fixture
 def staff(db) -> Callable[..., Client]:
