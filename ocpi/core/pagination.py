@@ -97,6 +97,8 @@ def paginate(
     limit = page_request.limit
     if page_request.after is not None:
         window = list(ordered.filter(pk__gt=page_request.after)[: limit + 1])
+    elif page_request.offset >= total:
+        window = []  # past the end: no OFFSET scan of the whole table for an absurd offset
     else:
         window = list(ordered[page_request.offset : page_request.offset + limit + 1])
     items = window[:limit]

@@ -190,6 +190,16 @@ def test_a_walk_counts_its_window_once_and_keeps_that_total_on_every_page(get):
     assert restarted.headers["X-Total-Count"] == "9"  # a new walk counts again
 
 
+def test_an_offset_past_the_end_is_an_empty_page_read_without_scanning(get):
+    make_things(3)
+    with CaptureQueriesContext(connection) as queries:
+        page = paginate(Thing.objects.all(), PageRequest(offset=10**15, limit=1000))
+    assert (page.items, page.total, page.has_next) == ([], 3, False)
+    assert len(queries) == 1  # the count only
+    answer = get("/ocpi/test/things?offset=9007199254740992&limit=100000")
+    assert (answer.status_code, answer.json()["data"], answer.headers["X-Limit"]) == (200, [], "1000")
+
+
 def test_deleting_an_object_already_served_does_not_skip_one_on_the_next_page(get):
     things = make_things(10)
     first = get("/ocpi/test/things?limit=4")
