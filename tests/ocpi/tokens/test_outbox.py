@@ -19,8 +19,10 @@ from partners.models import Partner
 from tests.customers.makers import customer as make_customer
 from tests.ocpi.tokens.makers import token as make_token
 from tests.partners.conftest import run_command
+from tests.support.schemas import schema_errors
 
 SIM_TOKEN_A = "simulator-token-a-for-token-pushes"
+PUT_SCHEMA = "V2_1_1/eMSP/Client/Tokens/tokenPutRequest.schema.json"
 
 
 @pytest.fixture
@@ -111,6 +113,9 @@ def test_with_a_fifth_of_the_cpos_answers_failing_it_ends_equal_to_ours(sim, par
     assert report.retrying > 0  # failures happened and were retried
     assert report.dead == 0
     assert sim.tokens.all() == ours()
+    puts = [write.body for write in sim.tokens.writes if write.method == "PUT"]
+    assert len(puts) >= 40
+    assert [error for body in puts for error in schema_errors(PUT_SCHEMA, body)] == []  # ChargeMap's schema
     assert not TokenPush.objects.exclude(state="SENT").exists()
 
 
