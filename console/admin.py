@@ -5,11 +5,17 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib import admin
+from django.contrib.auth.admin import GroupAdmin, UserAdmin
+from django.contrib.auth.models import Group, User
 from django.http import HttpRequest
 from django.utils.safestring import SafeString
 
 from console.models import AuditEntry
+from ocpi.core.audit import Audited
 from ocpi.core.console import ReadOnly, json_block
+
+admin.site.unregister(User)
+admin.site.unregister(Group)
 
 
 @admin.register(AuditEntry)
@@ -34,3 +40,15 @@ class AuditEntryAdmin(ReadOnly, admin.ModelAdmin):
 
     def get_actions(self, request: HttpRequest) -> dict[str, Any]:
         return {}
+
+
+# Who may do what is itself a staff action worth a trail: users and groups (the roles) are
+# edited through the same admin pages, with the audit hook mixed in.
+@admin.register(User)
+class AuditedUserAdmin(Audited, UserAdmin):
+    pass
+
+
+@admin.register(Group)
+class AuditedGroupAdmin(Audited, GroupAdmin):
+    pass

@@ -25,8 +25,9 @@ SECRET_FIELDS = frozenset(
 )
 
 
-def snapshot(obj: models.Model | None) -> dict[str, Any] | None:
-    """A model instance's concrete fields as JSON-safe values, secrets left out (``None`` for none)."""
+def snapshot(obj: models.Model | None, *, many: bool = False) -> dict[str, Any] | None:
+    """A model instance's concrete fields as JSON-safe values, secrets left out (``None`` for
+    none); with ``many``, its many-to-many fields too as sorted primary keys (a query each)."""
     if obj is None:
         return None
     values = {
@@ -34,6 +35,9 @@ def snapshot(obj: models.Model | None) -> dict[str, Any] | None:
         for field in obj._meta.concrete_fields
         if field.name not in SECRET_FIELDS
     }
+    if many and obj.pk is not None:
+        for field in obj._meta.many_to_many:
+            values[field.name] = sorted(getattr(obj, field.name).values_list("pk", flat=True))
     result: dict[str, Any] = json.loads(json.dumps(values, cls=DjangoJSONEncoder))
     return result
 
@@ -60,7 +64,7 @@ class Audited:
     def get_object(self, request: HttpRequest, object_id: str, from_field: str | None = None) -> Any:
         obj = super().get_object(request, object_id, from_field)  # type: ignore[misc]
         if obj is not None:
-            request.audit_before = snapshot(obj)  # type: ignore[attr-defined]
+            request.audit_before = snapshot(obj, many=True)  # type: ignore[attr-defined]
         return obj
 
     def log_addition(self, request: HttpRequest, obj: Any, message: Any) -> Any:
@@ -83,7 +87,7 @@ class Audited:
 
 
 def _fresh(obj: models.Model) -> dict[str, Any] | None:
-    return snapshot(type(obj)._default_manager.filter(pk=obj.pk).first())
+    return snapshot(type(obj)._default_manager.filter(pk=obj.pk).first(), many=True)
 
 
 def _name(obj: models.Model) -> str:

@@ -4,6 +4,7 @@ readable in the admin, changed by no one."""
 from __future__ import annotations
 
 import pytest
+from django.contrib.auth.models import Group
 from django.db import DatabaseError, transaction
 
 from console.models import AuditEntry
@@ -86,3 +87,23 @@ def test_postgresql_refuses_to_delete_an_entry(db):
     with pytest.raises(DatabaseError), transaction.atomic():
         AuditEntry.objects.filter(pk=entry.pk).delete()
     assert AuditEntry.objects.filter(pk=entry.pk).exists()
+
+
+def test_giving_a_user_a_role_is_recorded(staff, django_user_model):
+    root = django_user_model.objects.create_superuser("root", password="x")
+    clerk = django_user_model.objects.create_user("clerk", password="x", is_staff=True)
+    client = staff("adm", ADMINISTRATOR)
+    client.force_login(root)
+    support = Group.objects.get(name=SUPPORT)
+    form = {
+        "username": "clerk", "is_active": "on", "is_staff": "on", "groups": [support.pk],
+        "last_login_0": "", "last_login_1": "", "date_joined_0": "2026-01-01", "date_joined_1": "00:00:00",
+    }  # fmt: skip
+    response = client.post(f"/admin/auth/user/{clerk.pk}/change/", form)
+    assert response.status_code == 302, response.content.decode()[:3000]
+    entry = AuditEntry.objects.get(action="auth.user.change", object_id=str(clerk.pk))
+    assert entry.actor_name == "root"
+    assert entry.before is not None
+    assert entry.after is not None
+    assert (entry.before["groups"], entry.after["groups"]) == ([], [support.pk])
+    assert "password" not in entry.after
