@@ -14,6 +14,7 @@ from django.http import HttpRequest
 from customers import services
 from customers.models import Customer, PricingPlan
 from ocpi.core.audit import Audited
+from ocpi.core.console import LargeList
 
 
 @admin.register(PricingPlan)
@@ -23,7 +24,7 @@ class PricingPlanAdmin(Audited, admin.ModelAdmin):
 
 
 @admin.register(Customer)
-class CustomerAdmin(Audited, admin.ModelAdmin):
+class CustomerAdmin(LargeList, Audited, admin.ModelAdmin):
     list_display = ("name", "email", "contract_id", "status", "has_credit", "valid_until", "billing_country")
     list_filter = ("status", "has_credit", "billing_country", "pricing_plan")
     search_fields = ("name", "email", "contract_id")

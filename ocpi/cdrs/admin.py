@@ -6,7 +6,8 @@ from typing import Any
 
 from django.contrib import admin, messages
 from django.contrib.admin.utils import flatten_fieldsets
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, IntegerField, OuterRef, QuerySet, Subquery, Value
+from django.db.models.functions import Coalesce
 from django.http import HttpRequest
 from django.urls import reverse
 from django.utils.html import format_html, format_html_join
@@ -15,8 +16,8 @@ from django.utils.safestring import SafeString
 from ocpi.cdrs import services
 from ocpi.cdrs.models import Cdr, CdrConflict
 from ocpi.core.audit import Audited
+from ocpi.core.console import LargeList, json_block, periods_table
 from ocpi.core.console import ReadOnly as ReadOnlyMixin
-from ocpi.core.console import json_block, periods_table
 
 
 class ReadOnly(ReadOnlyMixin, admin.ModelAdmin):
@@ -25,7 +26,7 @@ class ReadOnly(ReadOnlyMixin, admin.ModelAdmin):
 
 
 @admin.register(Cdr)
-class CdrAdmin(ReadOnly):
+class CdrAdmin(LargeList, ReadOnly):
     list_display = (
         "ocpi_id", "partner", "start_date_time", "stop_date_time", "total_energy", "duration", "total_cost",
         "currency", "auth_id", "customer", "flagged",
@@ -58,8 +59,17 @@ class CdrAdmin(ReadOnly):
     )
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[Cdr]:
-        unreviewed = Count("conflicts", filter=Q(conflicts__reviewed_at__isnull=True))
-        return super().get_queryset(request).annotate(conflict_count=unreviewed)
+        # A subquery per listed CDR, not a join grouped over the whole table: a page of 100
+        # stays an index walk however many CDRs there are.
+        unreviewed = (
+            CdrConflict.objects.filter(cdr=OuterRef("pk"), reviewed_at__isnull=True)
+            .order_by()
+            .values("cdr")
+            .annotate(n=Count("pk"))
+            .values("n")
+        )
+        count = Coalesce(Subquery(unreviewed, output_field=IntegerField()), Value(0))
+        return super().get_queryset(request).annotate(conflict_count=count)
 
     @admin.display(description="duration (h)", ordering="total_time")
     def duration(self, cdr: Cdr) -> str:

@@ -9,12 +9,12 @@ from django.contrib.admin.utils import flatten_fieldsets
 from django.http import HttpRequest
 from django.utils.safestring import SafeString
 
-from ocpi.core.console import ReadOnly, json_block, periods_table
+from ocpi.core.console import LargeList, ReadOnly, json_block, periods_table
 from ocpi.sessions.models import Session
 
 
 @admin.register(Session)
-class SessionAdmin(ReadOnly, admin.ModelAdmin):
+class SessionAdmin(LargeList, ReadOnly, admin.ModelAdmin):
     list_display = (
         "ocpi_id", "partner", "status", "start_datetime", "kwh", "duration", "total_cost", "currency",
         "auth_id", "customer", "location_id", "last_updated",

@@ -18,7 +18,7 @@ from django.http import HttpRequest
 from django.utils import timezone
 
 from ocpi.core.audit import Audited
-from ocpi.core.console import ReadOnly
+from ocpi.core.console import LargeList, ReadOnly
 from ocpi.tokens import outbox, services
 from ocpi.tokens.models import AuthorizationDecision, Token, TokenPush
 
@@ -49,19 +49,19 @@ class TokenForm(forms.ModelForm):
 
 
 @admin.register(Token)
-class TokenAdmin(Audited, admin.ModelAdmin):
+class TokenAdmin(LargeList, Audited, admin.ModelAdmin):
     form = TokenForm
     list_display = (
         "uid", "type", "auth_id", "visual_number", "customer", "customer_status", "valid", "whitelist",
         "valid_until", "last_updated",
     )  # fmt: skip
-    list_filter = ("type", "valid", "whitelist", "customer__status")
+    # No date_hierarchy: its list of dates is a DISTINCT over every token (300 ms at 1,000,000).
+    list_filter = ("type", "valid", "whitelist", "customer__status", "last_updated")
     search_fields = ("uid", "auth_id", "visual_number", "customer__email")
     list_select_related = ("customer",)
     autocomplete_fields = ("customer",)
     readonly_fields = ("auth_id", "valid", "last_updated", "created")
     actions = ("block", "unblock", "expire")
-    date_hierarchy = "last_updated"
 
     def has_delete_permission(self, request: HttpRequest, obj: Token | None = None) -> bool:
         return False  # tokens are never deleted (reference §4.5): block or expire them
