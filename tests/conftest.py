@@ -31,6 +31,18 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
             item.add_marker(pytest.mark.skip(reason=reason))
 
 
+@pytest.fixture(autouse=True, scope="session")
+def _tasks_go_nowhere():
+    """Work the code under test enqueues (token pushes, pricing, pulls) is published to an
+    in-memory broker: never into var/ of the checkout nor into a Redis a real worker reads.
+    Tests run task bodies themselves; the fault tests start their own broker and workers."""
+    from emsp.celery import app
+
+    app.conf.broker_url = "memory://"
+    app.conf.broker_transport_options = {}
+    yield
+
+
 @pytest.fixture(autouse=True)
 def _fresh_journal_buffer():
     """The journal buffer is per process: no test inherits another's entries, timer or pause."""
