@@ -21,8 +21,9 @@ ADMINISTRATOR = "Administrator"
 CUSTOM_PERMISSIONS = (
     ("ocpi_tokens", "token", "unblock_token", "Can unblock tokens"),
     ("partners", "partner", "manage_registration", "Can invite, register, update credentials and unregister"),
-    ("billing", "cdrpricing", "export", "Can export billing data"),
 )
+# Billing exports declare their own permission (billing room); it joins the role when it exists.
+EXPORT = "billing.export_billing"
 
 _LOOK = (
     "partners.view_partner",
@@ -60,7 +61,7 @@ ROLES: dict[str, tuple[str, ...]] = {
         "customers.change_pricingplan",
         "billing.view_cdrpricing",
         "billing.view_cdrretail",
-        "billing.export",
+        EXPORT,
     ),
     PARTNER_MANAGER: (
         *_LOOK,

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from typing import TYPE_CHECKING, Any, ClassVar
 
+from django.contrib.admin.utils import get_fields_from_path
 from django.core.paginator import Paginator
 from django.db import connections
 from django.db.models import QuerySet
@@ -79,8 +80,8 @@ class LargeList:
     """Mix into the ModelAdmin of a table that grows large (1,000,000 tokens, 100,000s of
     sessions): one count per page (no "N total" beside a filtered count), an estimated count
     unfiltered, and search first by prefix through each field's index: each of
-    ``search_fields`` is matched from its start (as typed, upper-cased and lower-cased) in one
-    indexed UNION. Only when that finds nothing does the usual search for the term anywhere in
+    ``search_fields`` that has an index is matched from its start (as typed, upper-cased and
+    lower-cased) in one indexed UNION. Only when that finds nothing does the usual search for the term anywhere in
     the fields run (a scan of the table: slower, but nothing findable is lost)."""
 
     show_full_result_count = False
@@ -98,11 +99,22 @@ class LargeList:
         if term and fields:
             manager = queryset.model._default_manager
             parts = [
-                manager.filter(**{f"{field.lstrip('^=@')}__startswith": variant}).order_by().values("pk")
-                for field in fields
+                manager.filter(**{f"{field}__startswith": variant}).order_by().values("pk")
+                for field in _indexed(queryset.model, fields)
                 for variant in dict.fromkeys((term, term.upper(), term.lower()))
             ]
-            by_prefix = queryset.filter(pk__in=parts[0].union(*parts[1:]))
-            if by_prefix.exists():
+            by_prefix = queryset.filter(pk__in=parts[0].union(*parts[1:])) if parts else queryset.none()
+            if parts and by_prefix.exists():
                 return by_prefix, False
         return super().get_search_results(request, queryset, search_term)  # type: ignore[misc]
+
+
+def _indexed(model: type[Any], paths: tuple[str, ...]) -> list[str]:
+    """The search field paths whose last field has an index of its own (unique or db_index)."""
+    found = []
+    for raw in paths:
+        path = raw.lstrip("^=@")
+        last = get_fields_from_path(model, path)[-1]
+        if getattr(last, "unique", False) or getattr(last, "db_index", False):
+            found.append(path)
+    return found

@@ -67,3 +67,11 @@ def test_a_big_unfiltered_table_is_counted_from_the_statistics(db, monkeypatch):
 def test_a_small_table_is_counted_exactly(db):
     makers.customers_and_tokens(3)
     assert EstimatedCountPaginator(Token.objects.all(), 10).count == 3
+
+
+def test_fields_without_an_index_are_left_to_the_anywhere_search(admin_client):
+    card = make_token(visual_number="VIS-12345")
+    with CaptureQueriesContext(connection) as captured:
+        assert found(admin_client, "VIS-123") == {card.uid}
+    union = next(query["sql"] for query in captured.captured_queries if "UNION" in query["sql"])
+    assert "visual_number" not in union.split("WHERE", 1)[1]
