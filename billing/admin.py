@@ -141,3 +141,7 @@ class CdrRetailAdmin(ReadOnly, admin.ModelAdmin):
 def _line_cells(line: dict[str, Any]) -> tuple[Any, ...]:
     amount = f"{line['amount']} ({line['note']})" if line.get("note") else line["amount"]
     return (line["period"], line["start"], line["dimension"], line["element"], line["volume"], line["price"], amount)
+
+
+# The exports' admin lives with the exports; imported here so admin autodiscovery finds it.
+from billing.exports import admin as _exports_admin  # noqa: E402, F401 (registers BillingExport)

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.db import models
+
+from billing.exports.storage import ExportStorage
 
 
 class CdrPricing(models.Model):
@@ -82,3 +85,93 @@ class CdrRetail(models.Model):
 
     def __str__(self) -> str:
         return f"retail price of CDR {self.cdr_id}"
+
+
+def _export_storage() -> ExportStorage:
+    return ExportStorage()
+
+
+class BillingKind(models.TextChoices):
+    CUSTOMERS = "customers", "customer invoice lines"
+    PARTNERS = "partners", "partner settlement"
+
+
+class BilledPeriod(models.Model):
+    """A month of one kind that has been billed: its CDRs are fixed in ``BilledCdr`` the first
+    time it is exported, so every later export of it gives the same rows."""
+
+    kind = models.CharField(max_length=10, choices=BillingKind.choices)
+    period = models.DateField(help_text="The first day of the month (UTC)")
+    closed_at = models.DateTimeField()
+    cdr_count = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["kind", "period"], name="billed_period_unique")]
+        ordering = ["-period", "kind"]
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.period:%Y-%m}"
+
+
+class BilledCdr(models.Model):
+    """The ledger: one row per CDR and kind, so a CDR is billed once per kind. The amounts are
+    copied when it is billed, so a later re-pricing never changes a period already exported
+    (a correction is a new credit CDR from the CPO, billed in the month it arrives)."""
+
+    cdr = models.ForeignKey("ocpi_cdrs.Cdr", on_delete=models.PROTECT, related_name="+")
+    kind = models.CharField(max_length=10, choices=BillingKind.choices)
+    period = models.DateField(help_text="The month it is billed in: first day")
+    partner = models.ForeignKey("partners.Partner", on_delete=models.PROTECT, related_name="+")
+    customer = models.ForeignKey(
+        "customers.Customer", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    currency = models.CharField(max_length=3)
+    # customers: the driver's price (CdrRetail); partners: the CPO's total and ours (CdrPricing)
+    base = models.DecimalField(max_digits=14, decimal_places=4, null=True, blank=True)
+    markup = models.DecimalField(max_digits=14, decimal_places=4, null=True, blank=True)
+    vat = models.DecimalField(max_digits=14, decimal_places=4, null=True, blank=True)
+    total = models.DecimalField(max_digits=14, decimal_places=4, null=True, blank=True)
+    expected_total = models.DecimalField(max_digits=14, decimal_places=4, null=True, blank=True)
+    flagged = models.BooleanField(default=False)
+    billed_at = models.DateTimeField()
+
+    class Meta:
+        verbose_name = "billed CDR"
+        constraints = [models.UniqueConstraint(fields=["cdr", "kind"], name="billed_cdr_once_per_kind")]
+        indexes = [models.Index(fields=["kind", "period", "cdr"], name="billed_cdr_period")]
+        ordering = ["-period", "cdr_id"]
+
+    def __str__(self) -> str:
+        return f"CDR {self.cdr_id} billed to {self.kind} {self.period:%Y-%m}"
+
+
+class BillingExport(models.Model):
+    """One export file kept for finance: what was asked, the file, its SHA-256 and row count,
+    who asked (empty: the monthly schedule) and when."""
+
+    class Format(models.TextChoices):
+        CSV = "csv", "CSV"
+        XLSX = "xlsx", "XLSX"
+        JSONL = "jsonl", "JSON lines"
+
+    kind = models.CharField(max_length=10, choices=BillingKind.choices)
+    period = models.DateField(help_text="The first day of the month (UTC)")
+    format = models.CharField(max_length=5, choices=Format.choices)
+    partner = models.ForeignKey("partners.Partner", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    customer = models.ForeignKey(
+        "customers.Customer", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    file = models.FileField(storage=_export_storage, upload_to="%Y/%m", max_length=255)
+    checksum = models.CharField("SHA-256", max_length=64)
+    row_count = models.PositiveIntegerField()
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        permissions = [("export_billing", "Can export billing data")]
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.period:%Y-%m} ({self.format})"

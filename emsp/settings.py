@@ -13,6 +13,8 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
+from celery.schedules import crontab
+
 from emsp.env import (
     env_bool,
     env_broker_url,
@@ -293,6 +295,11 @@ CELERY_BEAT_SCHEDULE = {
     "sync-schedules-refresh": {"task": "sync.tasks.schedules_refresh", "schedule": 30.0},
     # CDRs whose pricing task was lost (broker down) are priced by this sweep.
     "billing-cdrs-price-missing": {"task": "billing.tasks.cdrs_price_missing", "schedule": 300.0},
+    # Finance's exports of the previous month, kept as BillingExports (the 1st, 03:00 UTC).
+    "billing-exports-monthly": {
+        "task": "billing.tasks.exports_monthly",
+        "schedule": crontab(minute="0", hour="3", day_of_month="1"),
+    },
 }
 
 # --- Partner sync (sync/) -------------------------------------------------------------------
@@ -333,3 +340,5 @@ BILLING_VAT_RATES = {
         if pair
     )
 }
+# Export files kept for finance (billing/exports), outside anything served.
+BILLING_EXPORT_ROOT = Path(env_str("BILLING_EXPORT_ROOT", str(VAR_DIR / "billing-exports")))
