@@ -15,11 +15,12 @@ from django.utils.safestring import SafeString
 
 from billing import services
 from billing.models import CdrPricing, CdrRetail
+from ocpi.core.audit import Audited
 from ocpi.core.console import ReadOnly, json_block
 
 
 @admin.register(CdrPricing)
-class CdrPricingAdmin(ReadOnly, admin.ModelAdmin):
+class CdrPricingAdmin(Audited, ReadOnly, admin.ModelAdmin):
     list_display = (
         "cdr_link", "partner", "start", "currency", "cpo_total", "expected_total", "difference", "flagged",
         "reason", "computed_at",

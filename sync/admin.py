@@ -10,13 +10,14 @@ from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.utils.safestring import SafeString
 
+from ocpi.core.audit import Audited
 from ocpi.core.console import ReadOnly, json_block
 from sync.models import MODULES, PartnerSync, SyncRun
 from sync.tasks import sync_enqueue
 
 
 @admin.register(SyncRun)
-class SyncRunAdmin(ReadOnly, admin.ModelAdmin):
+class SyncRunAdmin(Audited, ReadOnly, admin.ModelAdmin):
     list_display = (
         "started_at", "partner", "module", "full", "status", "trigger", "seconds", "pages", "created", "updated",
         "unchanged", "failed", "removed", "date_from",
@@ -54,7 +55,7 @@ class SyncRunAdmin(ReadOnly, admin.ModelAdmin):
 
 
 @admin.register(PartnerSync)
-class PartnerSyncAdmin(ReadOnly, admin.ModelAdmin):
+class PartnerSyncAdmin(Audited, ReadOnly, admin.ModelAdmin):
     list_display = ("name", "party", "status", *MODULES)
     list_filter = ("status",)
     search_fields = ("name", "country_code", "party_id")
