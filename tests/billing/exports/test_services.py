@@ -146,7 +146,8 @@ def test_it_rounds_to_the_minor_unit_of_the_currency(owner):
     priced_cdr(owner, "YEN", total_cost=1234.0, currency="JPY", auth_id="JP-EMS-C00000003-X")
     _, lines = export("customers")
     # 1234 + 10 % = 1357.4 -> 1357; VAT 21 % = 284.97 -> 285; total 1642
-    assert (lines[0]["cpo_cost"], lines[0]["markup"], lines[0]["vat"], lines[0]["total"]) == ("1234", "123", "285", "1642")
+    line = lines[0]
+    assert (line["cpo_cost"], line["markup"], line["vat"], line["total"]) == ("1234", "123", "285", "1642")
 
 
 def test_it_keeps_each_export_with_its_checksum_and_who_asked(owner, django_user_model):
