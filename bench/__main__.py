@@ -35,6 +35,7 @@ BENCHMARKS: dict[str, Benchmark] = {
     "commands": _module("bench.commands"),
     "billing": _module("bench.billing"),
     "console": _module("bench.console"),
+    "billing_export": _module("bench.billing_export"),
 }
 
 
