@@ -1,5 +1,8 @@
 """The day's work in a real browser: Playwright for Python driving Debian's Chromium against the
-live server, with the CPO simulator registered through the real handshake. Every page visited
+live server, with the CPO simulator registered through the real handshake: log in, the
+dashboard and the map, a customer and a token the CPO receives, a session started from the
+admin, a flagged CDR, a month exported as CSV and XLSX and both files opened, and Support kept
+away from billing and exports. Every page visited
 is saved as a screenshot under test-artifacts/console/.
 
 Chromium comes from Debian (``.ci/run`` installs the ``chromium`` package when missing); without
@@ -7,22 +10,28 @@ it these tests are skipped here and fail on CI."""
 
 from __future__ import annotations
 
+import csv
 import os
 import re
 from collections.abc import Iterator
+from decimal import Decimal, InvalidOperation
 from pathlib import Path
 
+import openpyxl
 import pytest
 from django.contrib.auth.models import Group, User
 from django.utils import timezone
 from playwright.sync_api import Browser, Page, Response, sync_playwright
 
-from console.roles import SUPPORT
+from console.roles import BILLING, SUPPORT
 from customers.models import Customer
 from ocpi.sessions.models import Session
 from ocpi.tokens import outbox
 from ocpi.tokens.models import Token
 from sync.services import sync_run
+from tests.billing.exports.makers import driver, priced_cdr
+from tests.billing.makers import partner as billing_partner
+from tests.billing.makers import publish, two_euro_tariff
 from tests.console import makers
 from tests.customers.makers import plan as make_plan
 from tests.ocpi.commands.conftest import Cpo, eventually
@@ -187,3 +196,61 @@ def test_a_flagged_cdr_is_one_click_from_the_dashboard_and_support_cannot_reach_
     response = page.open("/admin/billing/cdrpricing/")
     assert response is not None
     assert response.status == 403
+
+
+def test_billing_exports_a_month_as_csv_and_xlsx_and_support_cannot_reach_exports(page, db, settings, tmp_path):
+    settings.BILLING_EXPORT_ROOT = tmp_path / "exports"
+    owner = billing_partner()
+    publish(owner, two_euro_tariff())
+    driver("NL-EMS-C00000001-X")
+    priced_cdr(owner, "FEBRUARY-1", total_cost=4.5)
+    staff_user("accounts", BILLING)
+    page.log_in("accounts")
+    opened: dict[str, list[list[str]]] = {}
+    for file_format in ("csv", "xlsx"):
+        page.open("/admin/billing/billingexport/add/")
+        page.tab.select_option("#id_kind", "customers")
+        page.tab.fill("#id_period", "2026-02")
+        page.tab.select_option("#id_format", file_format)
+        with page.tab.expect_download() as download:
+            page.tab.click("#content form input.default[type=submit]")
+        saved = tmp_path / download.value.suggested_filename
+        download.value.save_as(saved)
+        opened[file_format] = read_rows(saved)
+    # The same month, the same rows, in two formats (XLSX keeps numbers as numbers).
+    assert [[number(cell) for cell in row] for row in opened["csv"]] == [
+        [number(cell) for cell in row] for row in opened["xlsx"]
+    ]
+    assert len(opened["csv"]) >= 2
+    assert any("NL-EMS-C00000001-X" in row for row in opened["csv"])
+    page.open("/admin/billing/billingexport/")
+    assert page.tab.locator("#result_list tbody tr").count() == 2
+
+    page.tab.context.clear_cookies()
+    staff_user("helpdesk", SUPPORT)
+    page.log_in("helpdesk")
+    for path in ("/admin/billing/billingexport/", "/admin/billing/billingexport/add/"):
+        response = page.open(path)
+        assert response is not None
+        assert response.status == 403, path
+
+
+def read_rows(path: Path) -> list[list[str]]:
+    """Every row of a downloaded export as strings, whichever the format."""
+    if path.suffix == ".csv":
+        with path.open(newline="", encoding="utf-8") as handle:
+            return [row for row in csv.reader(handle) if row]
+    workbook = openpyxl.load_workbook(path, read_only=True)
+    return [
+        ["" if cell is None else str(cell) for cell in row]
+        for sheet in workbook.worksheets
+        for row in sheet.iter_rows(values_only=True)
+        if any(cell is not None for cell in row)
+    ]
+
+
+def number(cell: str) -> object:
+    try:
+        return Decimal(cell)
+    except InvalidOperation:
+        return cell
