@@ -2,8 +2,8 @@
 live server, with the CPO simulator registered through the real handshake: log in, the
 dashboard and the map, a customer and a token the CPO receives, a session started from the
 admin, a flagged CDR, a month exported as CSV and XLSX and both files opened, and Support kept
-away from billing and exports. Every page visited
-is saved as a screenshot under test-artifacts/console/.
+away from billing and exports. Every page visited is saved as a screenshot under
+test-artifacts/console/.
 
 Chromium comes from Debian (``.ci/run`` installs the ``chromium`` package when missing); without
 it these tests are skipped here and fail on CI."""
