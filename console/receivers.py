@@ -14,12 +14,12 @@ def staff_acted(
     services.audit_record(actor=actor, action=action, obj=obj, before=before, after=after, via=via)
 
 
-def credentials_changed(*, partner: Any, action: str, before: Any, after: Any, **kwargs: Any) -> None:
-    # The services do not know who asked: a staff page announces its own action beside this one
-    # (with the user); here the change itself is kept, whoever caused it.
-    services.audit_record(
-        actor=None, action=f"credentials.{action}", obj=partner, before=before, after=after, via=AuditEntry.Via.SYSTEM
-    )
+def credentials_changed(
+    *, partner: Any, action: str, before: Any, after: Any, via: str = AuditEntry.Via.SYSTEM, **kwargs: Any
+) -> None:
+    # The services do not know which staff user asked: a staff page announces its own action
+    # beside this one (with the user); here the change itself is kept, whoever caused it.
+    services.audit_record(actor=None, action=f"credentials.{action}", obj=partner, before=before, after=after, via=via)
 
 
 def roles_refresh(*, sender: Any, **kwargs: Any) -> None:

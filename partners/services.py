@@ -142,6 +142,9 @@ def partner_invite(*, name: str) -> Invitation:
     return Invitation(partner=partner, token=token, versions_url=versions_url())
 
 
+# Who changed a registration, for the audit trail: the partner over OCPI, or we (admin, CLI).
+VIA_OCPI = "ocpi"
+VIA_US = "system"
 ALREADY_REGISTERED = "Already registered: use PUT to update or DELETE to unregister"
 NOT_REGISTERED = "Not registered: POST your credentials first"
 
@@ -156,7 +159,7 @@ def credentials_accept(*, partner_id: int, presented: str, theirs: Credentials, 
     with _locked(partner_id) as locked:
         if locked.status != Partner.Status.PENDING or locked.registration_token_hash != token_hash(presented):
             raise MethodNotAllowed(ALREADY_REGISTERED)
-        _store_registration(locked, theirs, discovery, access_token=token_c)
+        _store_registration(locked, theirs, discovery, access_token=token_c, via=VIA_OCPI)
     return our_credentials(token=token_c)
 
 
@@ -170,7 +173,7 @@ def credentials_update(*, partner_id: int, presented: str, theirs: Credentials, 
         # The token they presented must still be the current one: of two racing PUTs, one wins.
         if locked.status != Partner.Status.REGISTERED or locked.access_token_hash != token_hash(presented):
             raise MethodNotAllowed(NOT_REGISTERED)
-        _store_registration(locked, theirs, discovery, access_token=token_c)
+        _store_registration(locked, theirs, discovery, access_token=token_c, via=VIA_OCPI)
     return our_credentials(token=token_c)
 
 
@@ -179,7 +182,7 @@ def credentials_delete(*, partner_id: int) -> None:
     with _locked(partner_id) as partner:
         if partner.status != Partner.Status.REGISTERED:
             raise MethodNotAllowed("Not registered")
-        _end(partner)
+        _end(partner, via=VIA_OCPI)
 
 
 @contextmanager
@@ -193,7 +196,9 @@ def _locked(partner_id: int) -> Iterator[Partner]:
         raise MethodNotAllowed("That country_code/party_id is already registered with us") from None
 
 
-def _store_registration(partner: Partner, theirs: Credentials, discovery: Discovery, *, access_token: str) -> None:
+def _store_registration(
+    partner: Partner, theirs: Credentials, discovery: Discovery, *, access_token: str, via: str = VIA_US
+) -> None:
     _ensure_party_free(theirs, exclude=partner)
     before = registration_view(partner)
     partner.country_code = theirs.country_code.upper()
@@ -210,7 +215,7 @@ def _store_registration(partner: Partner, theirs: Credentials, discovery: Discov
     partner.registered_at = partner.registered_at or timezone.now()
     partner.last_outbound_at = timezone.now()
     partner.save()
-    _announce(partner, "register" if before["status"] != Partner.Status.REGISTERED else "update", before)
+    _announce(partner, "register" if before["status"] != Partner.Status.REGISTERED else "update", before, via=via)
 
 
 def _ensure_party_free(theirs: Credentials, *, exclude: Partner) -> None:
@@ -231,7 +236,7 @@ def _ensure_same_party(partner: Partner, theirs: Credentials) -> None:
         )
 
 
-def _end(partner: Partner) -> None:
+def _end(partner: Partner, *, via: str = VIA_US) -> None:
     before = registration_view(partner)
     partner.status = Partner.Status.UNREGISTERED
     partner.access_token_hash = ""
@@ -239,7 +244,7 @@ def _end(partner: Partner) -> None:
     partner.pending_access_token_hash = ""
     partner.their_token_encrypted = ""
     partner.save()
-    _announce(partner, "unregister", before)
+    _announce(partner, "unregister", before, via=via)
 
 
 def registration_view(partner: Partner) -> dict[str, object]:
@@ -260,9 +265,9 @@ def registration_view(partner: Partner) -> dict[str, object]:
     }
 
 
-def _announce(partner: Partner, action: str, before: dict[str, object] | None) -> None:
+def _announce(partner: Partner, action: str, before: dict[str, object] | None, *, via: str = VIA_US) -> None:
     credentials_changed.send(
-        sender=Partner, partner=partner, action=action, before=before, after=registration_view(partner)
+        sender=Partner, partner=partner, action=action, before=before, after=registration_view(partner), via=via
     )
 
 

@@ -4,7 +4,7 @@ being imported here.
 ``credentials_changed`` is sent after every change to a partner's credentials or registration
 (a handshake either way, an update, an unregistration), with ``partner``, ``action`` (a short
 verb), ``before`` and ``after`` (what the registration looked like; tokens only as fingerprints,
-never themselves).
+never themselves) and ``via`` (``"ocpi"``: the partner called us; ``"system"``: we acted).
 """
 
 from __future__ import annotations

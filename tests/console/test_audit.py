@@ -107,3 +107,15 @@ def test_giving_a_user_a_role_is_recorded(staff, django_user_model):
     assert entry.after is not None
     assert (entry.before["groups"], entry.after["groups"]) == ([], [support.pk])
     assert "password" not in entry.after
+
+
+def test_a_cpo_registering_with_us_over_ocpi_is_recorded_as_theirs(cpo_sim):
+    entry = AuditEntry.objects.get(action="credentials.register", object_id=str(cpo_sim.partner.pk))
+    assert entry.via == AuditEntry.Via.OCPI
+    assert entry.before is not None
+    assert entry.after is not None
+    assert (entry.before["status"], entry.after["status"]) == ("PENDING", "REGISTERED")
+    assert entry.before["token_c_or_b"] == ""
+    assert len(entry.after["token_c_or_b"]) == 8
+    assert len(entry.after["their_token"]) == 8
+    assert cpo_sim.sim.emsp_token not in str(entry.after)
