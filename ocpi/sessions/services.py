@@ -27,7 +27,7 @@ from ocpi.core.objects import is_stale, received_last_updated
 from ocpi.core.types import format_datetime, parse_datetime
 from ocpi.sessions import schemas
 from ocpi.sessions.models import Session
-from ocpi.tokens.selectors import customer_link_columns
+from ocpi.tokens.selectors import customer_link_columns, customer_link_sql
 
 
 class Outcome(enum.Enum):
@@ -41,7 +41,7 @@ def session_put(*, partner_id: int, country_code: str, party_id: str, session: s
     key = _key(partner_id, country_code, party_id, session.id)
     data = schemas.as_json(session)
     if connection.vendor == "postgresql":
-        return _put_guarded(key, _columns(data, session.last_updated))
+        return _put_guarded(key, _columns(data, session.last_updated, linked=False), auth_id=session.auth_id)
     with transaction.atomic():
         stored = _locked(key)
         if stored is None:
@@ -114,14 +114,16 @@ def _save(stored: Session, data: dict[str, Any], last_updated: datetime) -> None
     stored.save()
 
 
-def _columns(data: dict[str, Any], last_updated: datetime) -> dict[str, Any]:
-    """The indexed copies of a session's JSON, for queries and the admin."""
+def _columns(data: dict[str, Any], last_updated: datetime, *, linked: bool = True) -> dict[str, Any]:
+    """The indexed copies of a session's JSON, for queries and the admin (and, when ``linked``,
+    our customer and token behind its auth_id)."""
     end = data.get("end_datetime")
+    links = customer_link_columns(data["auth_id"]) if linked else {}
     return {
         "status": data["status"],
         "auth_id": data["auth_id"],
         "auth_method": data["auth_method"],
-        **customer_link_columns(data["auth_id"]),
+        **links,
         "start_datetime": parse_datetime(data["start_datetime"]),
         "end_datetime": parse_datetime(end) if end else None,
         "kwh": data["kwh"],
@@ -148,12 +150,13 @@ _WHERE_KEY = " AND ".join(f"{name} = %s" for name in _KEY)
 _EXISTS = f"SELECT 1 FROM {_TABLE} WHERE {_WHERE_KEY}"  # noqa: S608 (constant names, values are parameters)
 
 
-def _put_guarded(key: dict[str, Any], columns: dict[str, Any]) -> Outcome:
+def _put_guarded(key: dict[str, Any], columns: dict[str, Any], *, auth_id: str) -> Outcome:
     values = {**key, **columns, "data": _json(columns["data"]), "created": timezone.now()}
-    names = list(values)
+    links = customer_link_sql()  # the customer and token links, looked up inside the statement
+    names = [*values, *links]
     replaced = [name for name in names if name not in (*_KEY, "created")]
     column_list = ", ".join(names)
-    placeholders = ", ".join(map(_placeholder, names))
+    placeholders = ", ".join([*map(_placeholder, values), *links.values()])
     updates = ", ".join(f"{name} = EXCLUDED.{name}" for name in replaced)
     # The names are our own columns; every value is a parameter. xmax is 0 on a fresh insert.
     sql = (
@@ -162,7 +165,7 @@ def _put_guarded(key: dict[str, Any], columns: dict[str, Any]) -> Outcome:
         f" WHERE {_TABLE}.last_updated <= EXCLUDED.last_updated RETURNING xmax = 0"
     )
     with connection.cursor() as cursor:
-        cursor.execute(sql, list(values.values()))
+        cursor.execute(sql, [*values.values(), *(auth_id for _ in links)])
         row = cursor.fetchone()
     if row is None:
         return Outcome.STALE

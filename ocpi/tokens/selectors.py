@@ -113,6 +113,21 @@ def _window_first_id(date_from: datetime | None, date_to: datetime | None) -> in
     return first
 
 
+def customer_link_sql() -> dict[str, str]:
+    """``customer_link_columns`` as SQL expressions, each with one ``%s`` for the auth_id, for a
+    writer that stores the link in the same statement as its object (the Sessions push path on
+    PostgreSQL: no round trips of its own)."""
+    customers, tokens = Customer._meta.db_table, Token._meta.db_table
+    return {
+        "customer_id": f"(SELECT id FROM {customers} WHERE contract_id = %s)",  # noqa: S608 (constant names)
+        "token_id": (
+            f"(SELECT CASE WHEN COUNT(*) = 1 THEN MIN(t.id) END FROM {tokens} t"  # noqa: S608 (constant names)
+            f" JOIN {customers} c ON c.contract_id = t.auth_id WHERE t.auth_id = %s)"
+        ),
+        "token_known": f"EXISTS (SELECT 1 FROM {customers} WHERE contract_id = %s)",  # noqa: S608 (constant names)
+    }
+
+
 def _served(row: dict[str, Any], *, customer_active: bool) -> dict[str, Any]:
     data: dict[str, Any] = {"uid": row["uid"], "type": row["type"], "auth_id": row["auth_id"]}
     if row["visual_number"]:
