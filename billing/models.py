@@ -118,13 +118,19 @@ class BilledCdr(models.Model):
     copied when it is billed, so a later re-pricing never changes a period already exported
     (a correction is a new credit CDR from the CPO, billed in the month it arrives)."""
 
-    cdr = models.ForeignKey("ocpi_cdrs.Cdr", on_delete=models.PROTECT, related_name="+")
+    # A month of a million CDRs is written in one INSERT: each index and constraint costs there.
+    # The CDR is indexed by the unique (cdr, kind); partner and customer are copies of the CDR's
+    # own (whose constraints hold them), read through the (kind, period) index.
+    cdr = models.ForeignKey("ocpi_cdrs.Cdr", on_delete=models.PROTECT, related_name="+", db_index=False)
     kind = models.CharField(max_length=10, choices=BillingKind.choices)
     period = models.DateField(help_text="The month it is billed in: first day")
-    partner = models.ForeignKey("partners.Partner", on_delete=models.PROTECT, related_name="+")
-    customer = models.ForeignKey(
-        "customers.Customer", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    partner = models.ForeignKey(
+        "partners.Partner", on_delete=models.PROTECT, related_name="+", db_index=False, db_constraint=False
     )
+    customer = models.ForeignKey(
+        "customers.Customer", null=True, blank=True, on_delete=models.PROTECT, related_name="+", db_index=False,
+        db_constraint=False,
+    )  # fmt: skip
     currency = models.CharField(max_length=3)
     # customers: the driver's price (CdrRetail); partners: the CPO's total and ours (CdrPricing)
     base = models.DecimalField(max_digits=14, decimal_places=4, null=True, blank=True)

@@ -12,7 +12,7 @@ from typing import Any
 
 from django.core.files import File
 from django.db import connection, transaction
-from django.db.models import BooleanField, CharField, DateField, DateTimeField, F, QuerySet, Value
+from django.db.models import BooleanField, CharField, DateField, DateTimeField, Exists, F, OuterRef, QuerySet, Value
 from django.utils import timezone
 
 from billing.exports import selectors, writers
@@ -60,7 +60,8 @@ _LEDGER_COLUMNS = (
 
 def _claim(*, kind: str, period: date, now: datetime) -> int:
     """One INSERT … SELECT: a million CDRs are written by the database, not through Python."""
-    billed = BilledCdr.objects.filter(kind=kind).values("cdr_id")
+    # NOT EXISTS: an anti-join on the unique (cdr, kind), whatever size the ledger grows to.
+    billed = Exists(BilledCdr.objects.filter(kind=kind, cdr_id=OuterRef("cdr_id")))
     source: QuerySet[Any]
     if kind == BillingKind.CUSTOMERS:
         source = CdrRetail.objects.filter(customer__isnull=False, total__isnull=False).annotate(
@@ -84,7 +85,7 @@ def _claim(*, kind: str, period: date, now: datetime) -> int:
         )
     source = (
         source.filter(cdr__stop_date_time__lt=month_end(period))
-        .exclude(cdr_id__in=billed)
+        .exclude(billed)
         .annotate(
             l_cdr=F("cdr_id"),
             l_kind=Value(kind, output_field=CharField()),

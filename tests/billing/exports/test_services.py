@@ -164,3 +164,35 @@ def test_it_keeps_each_export_with_its_checksum_and_who_asked(owner, django_user
     assert content == output.getvalue()
     assert kept.checksum == hashlib.sha256(content).hexdigest()
     assert (kept.row_count, kept.created_by, kept.format) == (2, user, "jsonl")
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_exports_closing_the_same_month_at_once_bill_each_cdr_once():
+    import threading
+
+    from django.db import connection
+
+    owner = partner()
+    publish(owner, two_euro_tariff())
+    for n in range(20):
+        priced_cdr(owner, f"C{n}")
+    barrier, errors, counts = threading.Barrier(4), [], []
+
+    def worker():
+        try:
+            barrier.wait()
+            counts.append(services.period_bill(kind="partners", period=FEB).cdr_count)
+        except Exception as exc:  # reported below
+            errors.append(exc)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=worker) for _ in range(4)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert errors == []
+    assert counts == [20, 20, 20, 20]  # each found the month closed by the first, with its 20 CDRs
+    assert BilledCdr.objects.filter(kind="partners", period=FEB).count() == 20
