@@ -17,6 +17,7 @@ from openpyxl import Workbook
 from billing.exports.selectors import Table
 
 FLUSH = 64 * 1024
+SHEET_ROWS = 1_048_575  # XLSX's limit less the header
 
 
 def write(table: Table, format: str, copy: IO[bytes]) -> Iterator[bytes]:
@@ -82,12 +83,18 @@ def _jsonl(table: Table, copy: IO[bytes]) -> Iterator[bytes]:
 
 
 def _xlsx(table: Table, copy: IO[bytes]) -> Iterator[bytes]:
-    # write_only: openpyxl streams the rows to a temporary file; nothing is kept per row.
+    # write_only: openpyxl streams the rows to a temporary file; nothing is kept per row. A sheet
+    # holds 1,048,576 rows: past that the rows go on in another sheet, under the header again.
     book = Workbook(write_only=True)
-    sheet = book.create_sheet("export")
+    sheet, in_sheet, sheets = book.create_sheet("export"), 0, 1
     sheet.append(table.header)
     for row in table:
+        if in_sheet == SHEET_ROWS:
+            sheets += 1
+            sheet, in_sheet = book.create_sheet(f"export {sheets}"), 0
+            sheet.append(table.header)
         sheet.append([_text(cell) if isinstance(cell, datetime) else cell for cell in row])
+        in_sheet += 1
     book.save(copy)
     copy.seek(0)
     while chunk := copy.read(FLUSH):

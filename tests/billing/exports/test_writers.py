@@ -63,3 +63,12 @@ def test_it_streams_a_large_csv_in_chunks_not_at_once():
     chunks = list(writers.write(table, "csv", io.BytesIO()))
     assert len(chunks) > 5
     assert max(len(chunk) for chunk in chunks) < 2 * writers.FLUSH
+
+
+def test_it_goes_on_in_another_sheet_past_the_rows_a_sheet_holds(monkeypatch):
+    monkeypatch.setattr(writers, "SHEET_ROWS", 1)  # XLSX's 1,048,575, made small
+    streamed, _, count = written("xlsx")
+    book = load_workbook(io.BytesIO(streamed), read_only=True)
+    assert book.sheetnames == ["export", "export 2"]
+    assert [row[2] for row in book["export 2"].iter_rows(values_only=True)] == ["currency", "JPY"]
+    assert count == 2
