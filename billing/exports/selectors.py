@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
@@ -202,7 +202,3 @@ def invoice_for(*, customer: Any, period: date) -> Invoice:
         )
     ]
     return Invoice(customer=customer, period=period.replace(day=1), lines=lines, cdrs=cdrs)
-
-
-def iso(value: datetime) -> str:
-    return value.strftime("%Y-%m-%dT%H:%M:%SZ")

@@ -18,8 +18,6 @@ from django.utils import timezone
 from billing.exports import selectors, writers
 from billing.models import BilledCdr, BilledPeriod, BillingExport, BillingKind, CdrPricing, CdrRetail
 
-CHUNK = 64 * 1024
-
 
 def month_end(period: date) -> datetime:
     """The first instant (UTC) after the month that starts on ``period``."""
