@@ -174,6 +174,7 @@ class BillingExport(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     created_at = models.DateTimeField()
+    scheduled = models.BooleanField(default=False, help_text="Kept by the monthly schedule")
 
     class Meta:
         ordering = ["-created_at", "-id"]

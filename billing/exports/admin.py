@@ -107,7 +107,7 @@ class BillingExportAdmin(admin.ModelAdmin):
 
     @admin.display(description="by", ordering="created_by")
     def who(self, export: BillingExport) -> str:
-        return str(export.created_by) if export.created_by_id else "schedule"
+        return "schedule" if export.scheduled else str(export.created_by or "—")
 
     @admin.display(description="file")
     def download(self, export: BillingExport) -> SafeString:

@@ -128,6 +128,7 @@ class ExportRequest:
     partner_id: int | None = None
     customer_id: int | None = None
     created_by_id: int | None = None
+    scheduled: bool = False
 
     def file_name(self) -> str:
         parts = [self.kind, f"{self.period:%Y-%m}"]
@@ -169,6 +170,7 @@ def _keep(request: ExportRequest, copy: Any, *, checksum: str, rows: int) -> Bil
     export = BillingExport(
         kind=request.kind, period=request.period, format=request.format, partner_id=request.partner_id,
         customer_id=request.customer_id, checksum=checksum, row_count=rows, created_by_id=request.created_by_id,
+        scheduled=request.scheduled,
         created_at=timezone.now(),
     )  # fmt: skip
     export.file.save(request.file_name(), File(copy), save=False)
@@ -194,13 +196,7 @@ def exports_monthly(*, today: date | None = None) -> list[BillingExport]:
     previous = date(first.year - (first.month == 1), (first.month - 2) % 12 + 1, 1)
     kept = []
     for kind in BillingKind.values:
-        scheduled = BillingExport.objects.filter(
-            kind=kind,
-            period=previous,
-            format=BillingExport.Format.CSV,
-            created_by__isnull=True,
-            partner__isnull=True,
-            customer__isnull=True,
-        ).first()
-        kept.append(scheduled or export_create(request=ExportRequest(kind=kind, period=previous, format="csv")))
+        request = ExportRequest(kind=kind, period=previous, format="csv", scheduled=True)
+        done = BillingExport.objects.filter(kind=kind, period=previous, format="csv", scheduled=True).first()
+        kept.append(done or export_create(request=request))
     return kept

@@ -21,9 +21,12 @@ pytestmark = pytest.mark.django_db
 JAN, FEB, MAR = date(2026, 1, 1), date(2026, 2, 1), date(2026, 3, 1)
 
 
-def export(kind: str, period: date = FEB, **filters: int) -> tuple[BillingExport, list[dict[str, str]]]:
+def export(
+    kind: str, period: date = FEB, *, partner_id: int | None = None
+) -> tuple[BillingExport, list[dict[str, str]]]:
     output = io.BytesIO()
-    kept = export_create(request=ExportRequest(kind=kind, period=period, format="csv", **filters), output=output)
+    request = ExportRequest(kind=kind, period=period, format="csv", partner_id=partner_id)
+    kept = export_create(request=request, output=output)
     return kept, list(csv.DictReader(io.StringIO(output.getvalue().decode())))
 
 
