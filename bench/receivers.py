@@ -36,8 +36,9 @@ TOKEN = "bench-receivers-token"  # noqa: S105 (a benchmark partner's token)
 SECONDS = float(os.environ.get("BENCH_RECEIVERS_SECONDS", "60"))
 COMPARE_SECONDS = float(os.environ.get("BENCH_RECEIVERS_COMPARE_SECONDS", "20"))
 CLIENTS = 6
-# gunicorn's advice for sync workers is 2 × cores + 1; the web processes wait on PostgreSQL.
-WORKERS = int(os.environ.get("BENCH_WEB_WORKERS", "2"))
+# gunicorn's advice for sync workers is 2 × cores + 1; on this 2-core box 4 measured best
+# (2: 296/s, 4: 368/s on the same load, bench/RESULTS.md).
+WORKERS = int(os.environ.get("BENCH_WEB_WORKERS", "4"))  # as Procfile: sync workers wait on PostgreSQL
 LOCATIONS = 100  # pushes spread over many sites, as in real traffic (one site's row lock serialises its EVSEs)
 EVSES = 4
 SESSIONS = 200

@@ -37,7 +37,7 @@ case "$role" in
         fi
         exec gunicorn emsp.wsgi \
             --bind "0.0.0.0:${PORT:-8000}" \
-            --workers "${WEB_CONCURRENCY:-2}" \
+            --workers "${WEB_CONCURRENCY:-4}" \
             --worker-class sync \
             --timeout 120 \
             --access-logfile - \
