@@ -40,7 +40,6 @@ def _tasks_go_nowhere():
 
     app.conf.broker_url = "memory://"
     app.conf.broker_transport_options = {}
-    yield
 
 
 @pytest.fixture(autouse=True)

@@ -65,8 +65,8 @@ def body_for(path: str, method: str) -> Any:
     raise AssertionError(f"no body for {method} {path}")
 
 
-def snapshot() -> dict[str, list[tuple[Any, ...]]]:
-    return {name: sorted(map(repr, apps.get_model(name).objects.values_list())) for name in PARTNER_OWNED}
+def snapshot() -> dict[str, list[str]]:
+    return {name: sorted(repr(row) for row in apps.get_model(name).objects.values_list()) for name in PARTNER_OWNED}
 
 
 def fill(path: str, values: dict[str, str]) -> str:

@@ -24,6 +24,8 @@ def request_types():
     found = {}
     for version in SUPPORTED_VERSIONS:
         for spec in registry.modules(version):
+            if not spec.urls:
+                continue
             for operation in getattr(importlib.import_module(spec.urls), "operations", ()):
                 if isinstance(operation.request, type):
                     found[f"{spec.identifier}.{operation.request.__name__}"] = operation.request

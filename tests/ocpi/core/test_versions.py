@@ -57,5 +57,8 @@ def test_the_schema_check_would_catch_a_malformed_answer():
 def test_the_registry_refuses_unsupported_versions_and_double_registration():
     with pytest.raises(ValueError, match="not supported"):
         registry.register(ModuleSpec("hubclientinfo", "2.2.1"))
-    with registry.registered(ModuleSpec("hubclientinfo", "2.1.1", urls="a.b")), pytest.raises(ValueError, match="twice"):
+    with (
+        registry.registered(ModuleSpec("hubclientinfo", "2.1.1", urls="a.b")),
+        pytest.raises(ValueError, match="twice"),
+    ):
         registry.register(ModuleSpec("hubclientinfo", "2.1.1", urls="c.d"))
