@@ -14,8 +14,12 @@ from django.core.exceptions import ImproperlyConfigured
 
 def new_token() -> str:
     """A fresh token: 43 URL-safe characters (256 bits). Its length is never a multiple of 4,
-    so it can never be mistaken for the Base64 form of another token."""
-    return secrets.token_urlsafe(32)
+    so it can never be mistaken for the Base64 form of another token; it never starts with "-",
+    which a command line (``partner_register --token …``) would read as an option."""
+    while True:
+        token = secrets.token_urlsafe(32)
+        if not token.startswith("-"):
+            return token
 
 
 def token_hash(token: str) -> str:

@@ -46,3 +46,9 @@ def test_a_missing_key_or_a_malformed_key_is_a_clear_configuration_error(setting
     settings.OCPI_TOKEN_ENCRYPTION_KEYS = ["not-a-key"]
     with pytest.raises(ImproperlyConfigured, match="OCPI_TOKEN_ENCRYPTION_KEYS"):
         encrypt_token("x")
+
+
+def test_a_new_token_never_starts_with_a_dash_a_command_line_would_take_for_an_option():
+    tokens = [new_token() for _ in range(3000)]  # about 47 would start with "-" by chance
+    assert not [token for token in tokens if token.startswith("-")]
+    assert {len(token) for token in tokens} == {43}
