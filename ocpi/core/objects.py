@@ -5,7 +5,7 @@ DESIGN.md §4 "Object under another party's country_code/party_id", "body id ≠
 from __future__ import annotations
 
 from datetime import datetime
-from typing import TypeVar
+from typing import Any, TypeVar
 
 from django.utils import timezone
 from rest_framework.request import Request
@@ -62,3 +62,27 @@ def read_body(request: Request, kind: type[T]) -> T:
     if not getattr(request._request, "ocpi_raw_body", b""):
         raise InvalidParameters("the body is empty: send the object as JSON")
     return convert(data, kind)
+
+
+def object_key(*, partner_id: int, country_code: str, party_id: str, ocpi_id: str) -> dict[str, Any]:
+    """The stored key of a partner-owned object: OCPI keys it by (country_code, party_id, id)."""
+    return {
+        "partner_id": partner_id,
+        "country_code": country_code.upper(),
+        "party_id": party_id.upper(),
+        "ocpi_id": ocpi_id,
+    }
+
+
+def patched(stored: dict[str, Any], changes: dict[str, Any], *, appended: tuple[str, ...] = ()) -> dict[str, Any]:
+    """A PATCH applied to stored JSON (DESIGN.md §4): given fields replace stored ones, ``null``
+    clears an optional one, and the lists named in ``appended`` are extended instead."""
+    data = dict(stored)
+    for name, value in changes.items():
+        if value is None:
+            data.pop(name, None)
+        elif name in appended:
+            data[name] = [*data.get(name, []), *value]
+        else:
+            data[name] = value
+    return data

@@ -32,7 +32,7 @@ from django.db.models import Max
 from django.utils import timezone
 
 from ocpi.core.errors import ObjectNotFound
-from ocpi.core.objects import is_stale, received_last_updated
+from ocpi.core.objects import is_stale, patched, received_last_updated
 from ocpi.core.types import format_datetime
 from ocpi.locations import schemas
 from ocpi.locations.models import Connector, Evse, Location
@@ -77,7 +77,7 @@ def location_patch(
             return
         if given.get("evses") is not None:
             given["evses"] = []  # a marker that the list was sent: its EVSEs live in their rows
-        _set_location(row, _merged(row.data, given), at)
+        _set_location(row, patched(row.data, given), at)
         if patch.evses is not msgspec.UNSET:
             _replace_evses(row, patch.evses or [], at=at)
 
@@ -123,7 +123,7 @@ def evse_patch(
         stored = _required_evse(location, evse_uid)
         if is_stale(stored=stored.last_updated, incoming=at):
             return
-        _set_evse(stored, _merged(stored.data, given), at)
+        _set_evse(stored, patched(stored.data, given), at)
         stored.save(update_fields=["evse_id", "status", "data", "last_updated"])
         if patch.connectors is not msgspec.UNSET:
             Connector.objects.filter(evse=stored).delete()
@@ -182,7 +182,7 @@ def connector_patch(
             raise ObjectNotFound(f"No connector {connector_id!r} in EVSE {evse_uid!r}")
         if is_stale(stored=stored.last_updated, incoming=at):
             return
-        _set_connector(stored, _merged(stored.data, given), at)
+        _set_connector(stored, patched(stored.data, given), at)
         stored.save()
         _touch_evse(evse, at)
         _touch_location(location, at)
@@ -413,16 +413,6 @@ def _given(patch: msgspec.Struct) -> dict[str, Any]:
     for identifier in ("id", "uid"):
         given.pop(identifier, None)
     return given
-
-
-def _merged(data: dict[str, Any], given: dict[str, Any]) -> dict[str, Any]:
-    merged = dict(data)
-    for name, value in given.items():
-        if value is None:
-            merged.pop(name, None)
-        else:
-            merged[name] = value
-    return merged
 
 
 def _given_or_none(value: datetime | msgspec.UnsetType) -> datetime | None:

@@ -23,7 +23,7 @@ from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
 from ocpi.core.errors import ObjectNotFound
-from ocpi.core.objects import is_stale, received_last_updated
+from ocpi.core.objects import is_stale, object_key, patched, received_last_updated
 from ocpi.core.types import format_datetime, parse_datetime
 from ocpi.sessions import schemas
 from ocpi.sessions.models import Session
@@ -38,7 +38,7 @@ class Outcome(enum.Enum):
 
 def session_put(*, partner_id: int, country_code: str, party_id: str, session: schemas.Session) -> Outcome:
     """Create or replace a session (``charging_periods`` replace the stored ones)."""
-    key = _key(partner_id, country_code, party_id, session.id)
+    key = object_key(partner_id=partner_id, country_code=country_code, party_id=party_id, ocpi_id=session.id)
     data = schemas.as_json(session)
     if connection.vendor == "postgresql":
         return _put_guarded(key, _columns(data, session.last_updated, linked=False), auth_id=session.auth_id)
@@ -67,7 +67,7 @@ def session_patch(
     last_updated = received_last_updated(given)
     changes = schemas.as_json(patch)
     changes["last_updated"] = format_datetime(last_updated)
-    key = _key(partner_id, country_code, party_id, session_id)
+    key = object_key(partner_id=partner_id, country_code=country_code, party_id=party_id, ocpi_id=session_id)
     if connection.vendor == "postgresql":
         outcome = _patch_guarded(key, changes, last_updated)
         if outcome is None:
@@ -79,33 +79,12 @@ def session_patch(
             raise ObjectNotFound(f"No session {country_code}/{party_id}/{session_id}: PUT it first")
         if is_stale(stored=stored.last_updated, incoming=last_updated):
             return Outcome.STALE
-        _save(stored, _merged(stored.data, changes), last_updated)
+        _save(stored, patched(stored.data, changes, appended=("charging_periods",)), last_updated)
         return Outcome.UPDATED
-
-
-def _key(partner_id: int, country_code: str, party_id: str, session_id: str) -> dict[str, Any]:
-    return {
-        "partner_id": partner_id,
-        "country_code": country_code.upper(),
-        "party_id": party_id.upper(),
-        "ocpi_id": session_id,
-    }
 
 
 def _locked(key: dict[str, Any]) -> Session | None:
     return Session.objects.select_for_update().filter(**key).first()
-
-
-def _merged(stored: dict[str, Any], changes: dict[str, Any]) -> dict[str, Any]:
-    data = dict(stored)
-    for field, value in changes.items():
-        if value is None:
-            data.pop(field, None)
-        elif field == "charging_periods":
-            data[field] = [*data.get(field, []), *value]
-        else:
-            data[field] = value
-    return data
 
 
 def _save(stored: Session, data: dict[str, Any], last_updated: datetime) -> None:

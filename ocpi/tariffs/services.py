@@ -18,7 +18,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from ocpi.core.errors import ObjectNotFound
-from ocpi.core.objects import is_stale, received_last_updated
+from ocpi.core.objects import is_stale, object_key, patched, received_last_updated
 from ocpi.core.types import format_datetime
 from ocpi.tariffs import schemas
 from ocpi.tariffs.models import Tariff, TariffRevision
@@ -35,7 +35,7 @@ class Outcome(enum.Enum):
 def tariff_put(*, partner_id: int, country_code: str, party_id: str, tariff: schemas.Tariff) -> Outcome:
     """Create, replace or revive a tariff. The stale rule holds for a deleted tariff too, so a
     late PUT older than the stored one does not bring it back."""
-    key = _key(partner_id, country_code, party_id, tariff.id)
+    key = object_key(partner_id=partner_id, country_code=country_code, party_id=party_id, ocpi_id=tariff.id)
     data = schemas.as_json(tariff)
     with transaction.atomic():
         stored = _locked(key)
@@ -65,12 +65,13 @@ def tariff_patch(
     changes = schemas.as_json(patch)
     changes["last_updated"] = format_datetime(last_updated)
     with transaction.atomic():
-        stored = _locked(_key(partner_id, country_code, party_id, tariff_id))
+        key = object_key(partner_id=partner_id, country_code=country_code, party_id=party_id, ocpi_id=tariff_id)
+        stored = _locked(key)
         if stored is None or stored.deleted_at is not None:
             raise ObjectNotFound(f"No tariff {country_code}/{party_id}/{tariff_id}: PUT it first")
         if is_stale(stored=stored.last_updated, incoming=last_updated):
             return Outcome.STALE
-        return _save(stored, _merged(stored.data, changes), last_updated)
+        return _save(stored, patched(stored.data, changes), last_updated)
 
 
 def tariff_delete(*, partner_id: int, country_code: str, party_id: str, tariff_id: str) -> Outcome:
@@ -78,7 +79,8 @@ def tariff_delete(*, partner_id: int, country_code: str, party_id: str, tariff_i
     A DELETE has no ``last_updated``, so it always applies; deleting it again changes nothing.
     Unknown tariff: 404."""
     with transaction.atomic():
-        stored = _locked(_key(partner_id, country_code, party_id, tariff_id))
+        key = object_key(partner_id=partner_id, country_code=country_code, party_id=party_id, ocpi_id=tariff_id)
+        stored = _locked(key)
         if stored is None:
             raise ObjectNotFound(f"No tariff {country_code}/{party_id}/{tariff_id}")
         if stored.deleted_at is None:
@@ -87,27 +89,8 @@ def tariff_delete(*, partner_id: int, country_code: str, party_id: str, tariff_i
         return Outcome.DELETED
 
 
-def _key(partner_id: int, country_code: str, party_id: str, tariff_id: str) -> dict[str, Any]:
-    return {
-        "partner_id": partner_id,
-        "country_code": country_code.upper(),
-        "party_id": party_id.upper(),
-        "ocpi_id": tariff_id,
-    }
-
-
 def _locked(key: dict[str, Any]) -> Tariff | None:
     return Tariff.objects.select_for_update().filter(**key).first()
-
-
-def _merged(stored: dict[str, Any], changes: dict[str, Any]) -> dict[str, Any]:
-    data = dict(stored)
-    for field, value in changes.items():
-        if value is None:
-            data.pop(field, None)
-        else:
-            data[field] = value
-    return data
 
 
 def _save(stored: Tariff, data: dict[str, Any], last_updated: datetime) -> Outcome:
